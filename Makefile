@@ -1,0 +1,110 @@
+# microchat: small C CGI programs on one static library, one SQLite file,
+# behind lighttpd.  `make run` serves it, `make test` proves it.
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SANITIZE ?= 0
+PKGS      = sqlite3 libcurl libsodium jansson
+
+ifeq ($(SANITIZE),1)
+BUILD     = build-asan
+SANFLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT       = -O1 -g
+else
+SANFLAGS  =
+OPT       = -O2 -g
+endif
+
+CC       ?= cc
+CFLAGS   ?= $(OPT)
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
+            -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Ilib $(SANFLAGS)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += $(PKG_LIBS) -lfcgi -lm
+LDFLAGS  += $(SANFLAGS)
+
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+LIB_A    := $(BUILD)/libmicrochat.a
+MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
+
+# Every cgi-bin/*.c is a program served under /cgi-bin/, except the admin
+# command-line tool, which is built beside them but never served.
+TOOL_SRC := cgi-bin/microchat-admin.c
+CGI_SRC  := $(filter-out $(TOOL_SRC),$(wildcard cgi-bin/*.c))
+CGI_BIN  := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%)
+TOOL_BIN := $(BUILD)/bin/microchat-admin
+
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test test-unit check-deps vendor install clean bench
+
+all: $(CGI_BIN) $(TOOL_BIN) vendor
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) | $(BUILD)/.dirs
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh | $(BUILD)/.dirs
+	sh db/gen-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+$(BUILD)/.dirs:
+	mkdir -p $(BUILD)/lib $(BUILD)/gen $(BUILD)/cgi-bin $(BUILD)/bin $(BUILD)/tests/unit
+	touch $@
+
+.SECONDARY:
+
+# Front-end libraries come from npm and are copied, never committed.
+vendor: htdocs/vendor/.stamp
+htdocs/vendor/.stamp: conf/vendor.txt package-lock.json node_modules/.package-lock.json
+	sh conf/vendor.sh conf/vendor.txt htdocs/vendor
+	touch $@
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+check-deps:
+	@sh conf/deps.sh run
+
+run: check-deps all
+	sh conf/run.sh
+
+test: 
+	@sh conf/deps.sh test
+	bash tests/run.sh
+
+test-unit: $(TEST_BIN)
+	@for t in $(TEST_BIN); do $$t || exit 1; done
+
+bench: all
+	bash bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/microchat/cgi-bin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/microchat/htdocs $(DESTDIR)$(PREFIX)/share/microchat/db \
+		$(DESTDIR)$(PREFIX)/etc/microchat
+	install -m 755 $(CGI_BIN) $(DESTDIR)$(PREFIX)/lib/microchat/cgi-bin/
+	install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/
+	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/microchat/htdocs/
+	cp -R db/seed $(DESTDIR)$(PREFIX)/share/microchat/db/ 2>/dev/null || true
+	install -m 644 conf/microchat.conf conf/lighttpd.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
+
+clean:
+	rm -rf build build-asan htdocs/vendor tests/out run

@@ -1,0 +1,26 @@
+/* health: is the database reachable, and which model backends answer.
+ * No login; never reveals secrets or paths. */
+#include "app.h"
+#include "db.h"
+#include "req.h"
+#include "resp.h"
+
+static void handle(struct req *r)
+{
+	if (!req_allow(r, "GET") || req_parse(r) < 0)
+		return;
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	int64_t one = 0;
+	bool db_ok = db_int(db, &one, "SELECT 1", "") == 1 && one == 1;
+	json_t *backends = json_array();
+	resp_json(r, db_ok ? 200 : 503, json_pack("{s:s,s:s,s:o}",
+		"status", db_ok ? "ok" : "degraded", "db", db_ok ? "ok" : "error",
+		"backends", backends));
+}
+
+int main(void)
+{
+	return app_main("health", handle, APP_NO_DB_CHECK);
+}

@@ -1,0 +1,30 @@
+/* logout: revoke the token the request came with and clear the cookie. */
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "req.h"
+#include "resp.h"
+
+static void handle(struct req *r)
+{
+	if (!req_allow(r, "POST") || req_parse(r) < 0)
+		return;
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	if (auth_load_user(r, db) < 0) {
+		resp_internal(r, "loading the session failed");
+		return;
+	}
+	/* Logging out twice, or without a session, is not an error. */
+	if (auth_session_end(r, db) < 0) {
+		resp_internal(r, "revoking the session failed");
+		return;
+	}
+	resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+int main(void)
+{
+	return app_main("logout", handle, 0);
+}

@@ -1,0 +1,122 @@
+/* app: what lives as long as the process (configuration, the database
+ * connection) and the loop that serves one request (CGI) or many (FastCGI). */
+#define _POSIX_C_SOURCE 200809L
+#include "app.h"
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "io.h"
+#include "io_fcgi.h"
+#include "metrics.h"
+#include "req.h"
+#include "resp.h"
+#include "util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+struct app {
+	const char *program;
+	int flags;
+	struct conf conf;
+	bool conf_ok;
+	bool fastcgi;
+	struct db *db;
+	bool schema_checked;
+};
+
+const struct conf *app_conf(struct app *app)
+{
+	return &app->conf;
+}
+
+bool app_is_fastcgi(const struct app *app)
+{
+	return app->fastcgi;
+}
+
+static void app_reload_conf(struct app *app)
+{
+	conf_free(&app->conf);
+	app->conf_ok = conf_load(&app->conf, NULL) == 0;
+	/* A new file may name another database. */
+	db_close(app->db);
+	app->db = NULL;
+	app->schema_checked = false;
+}
+
+struct db *req_db(struct req *r)
+{
+	struct app *app = r->app;
+	if (!app->db) {
+		app->db = db_open(app->conf.db_path);
+		if (!app->db) {
+			resp_internal(r, "cannot open the database");
+			return NULL;
+		}
+	}
+	if (!app->schema_checked && !(app->flags & APP_NO_DB_CHECK)) {
+		int have = db_schema_version(app->db), want = db_schema_latest();
+		if (have != want) {
+			fprintf(stderr, "microchat %s: database %s is at schema %d, this build needs %d: "
+				"run 'microchat-admin migrate' (make run does)\n",
+				app->program, app->conf.db_path, have, want);
+			resp_error(r, 503, "internal", "the database is not migrated; the details are in the server log");
+			return NULL;
+		}
+		app->schema_checked = true;
+	}
+	return app->db;
+}
+
+static void serve_one(struct app *app, struct req *r, struct io *io, app_handler handle)
+{
+	req_begin(r, app, io, app->program);
+	if (!app->conf_ok)
+		resp_internal(r, "the configuration file has errors (see above)");
+	else if (req_is_post(r) && !auth_origin_ok(r))
+		resp_error(r, 403, "forbidden", "cross-origin request refused");
+	else
+		handle(r);
+	if (!r->responded)
+		resp_internal(r, "the handler returned without answering");
+	if (app->db)
+		metrics_request_end(r, app->db);
+	req_end(r);
+}
+
+int app_main(const char *program, app_handler handle, int flags)
+{
+	static struct app app; /* process lifetime: configuration and connection only */
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	arena_init(&r.arena);
+	app.program = program;
+	app.flags = flags;
+	app.conf_ok = conf_load(&app.conf, NULL) == 0;
+	signal(SIGPIPE, SIG_IGN);
+	if (auth_init() < 0)
+		util_die("libsodium failed to initialise");
+
+	if (!(flags & APP_CGI_ONLY) && io_fcgi_available()) {
+		app.fastcgi = true;
+		struct io_fcgi f;
+		io_fcgi_open(&f);
+		while (io_fcgi_accept(&f) == 0) {
+			if (conf_changed(&app.conf))
+				app_reload_conf(&app);
+			serve_one(&app, &r, &f.io, handle);
+			io_fcgi_finish(&f);
+		}
+		io_fcgi_close(&f);
+	} else {
+		struct io io;
+		io_cgi_init(&io);
+		serve_one(&app, &r, &io, handle);
+	}
+	arena_free(&r.arena);
+	db_close(app.db);
+	conf_free(&app.conf);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* app: what lives as long as the process (configuration, the database
+ * connection) and the loop that serves one request (CGI) or many (FastCGI). */
+#ifndef MC_APP_H
+#define MC_APP_H
+
+#include <stdbool.h>
+
+struct app;
+struct conf;
+struct db;
+struct req;
+
+typedef void (*app_handler)(struct req *r);
+
+enum app_flags {
+	APP_NO_DB_CHECK = 1 << 0, /* the program answers even without a migrated db (health) */
+	APP_CGI_ONLY = 1 << 1,    /* never run as a persistent worker (chat: see chat.c) */
+};
+
+/* Serve requests with handle until there are no more. The program's
+ * main() is just this call. */
+int app_main(const char *program, app_handler handle, int flags);
+
+const struct conf *app_conf(struct app *app);
+bool app_is_fastcgi(const struct app *app);
+
+/* The database, opened on first use and checked once against the schema
+ * this build expects. On failure answers 500/503 and returns NULL. */
+struct db *req_db(struct req *r);
+
+#endif

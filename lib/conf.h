@@ -1,0 +1,41 @@
+/* conf: settings from compiled defaults, conf/microchat.conf, then the
+ * environment (the names of API.md), read once per process. */
+#ifndef MC_CONF_H
+#define MC_CONF_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct conf {
+	char *path;           /* the file read, or NULL */
+	time_t mtime;         /* its modification time when read */
+	char *port;
+	char *bind;
+	char *ollama_url;     /* one URL or a comma-separated pool */
+	char *openai_api_key; /* for openai: backends */
+	char *db_path;
+	char *default_model;  /* "" = first model the backend lists */
+	long llm_timeout;     /* seconds for a whole model call */
+	long llm_connect_timeout_ms;
+	long llm_first_token_timeout; /* seconds until the first token */
+	size_t body_limit;    /* bytes */
+	long context_tokens;  /* num_ctx sent to the model */
+	long session_days;
+	long metrics_retention_days;
+	long login_max_failures;    /* per account in the window */
+	long login_max_failures_ip; /* per address in the window */
+	long login_window_seconds;
+};
+
+/* Load defaults, then the file (path, or $MICROCHAT_CONF, or the compiled
+ * default), then environment overrides. Returns 0, or -1 after printing a
+ * line-numbered complaint to stderr for a malformed file. */
+int conf_load(struct conf *c, const char *path);
+/* True when the file changed since it was read (for persistent workers). */
+int conf_changed(const struct conf *c);
+/* A setting by its file key, as text (for scripts: microchat-admin conf KEY).
+ * Returns 0, or -1 for an unknown key. */
+int conf_format(const struct conf *c, const char *key, char *out, size_t n);
+void conf_free(struct conf *c);
+
+#endif

@@ -1,0 +1,29 @@
+/* resp: every header set, JSON answers, the API error envelope and the
+ * Server-Sent Events writer. */
+#ifndef MC_RESP_H
+#define MC_RESP_H
+
+#include <jansson.h>
+
+struct req;
+
+/* Add a header line ("Name: value") to the next answer. */
+void resp_header(struct req *r, const char *line);
+/* Send obj (the reference is stolen) as the whole answer. */
+void resp_json(struct req *r, int status, json_t *obj);
+/* The API.md error envelope {"error": {"code", "message"}}. */
+void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* 500 "internal" for the client; the detail goes to stderr. */
+void resp_internal(struct req *r, const char *detail);
+
+/* Start a text/event-stream answer. */
+void resp_sse_begin(struct req *r);
+/* One event; obj is stolen. Returns -1 once the client has gone. */
+int resp_sse_event(struct req *r, const char *event, json_t *obj);
+/* A comment line that keeps proxies from timing out (and detects a gone client). */
+int resp_sse_ping(struct req *r);
+
+const char *resp_status_text(int status);
+
+#endif
