@@ -2,6 +2,7 @@
  * No login; never reveals secrets or paths. */
 #include "app.h"
 #include "db.h"
+#include "pool.h"
 #include "req.h"
 #include "resp.h"
 
@@ -14,9 +15,15 @@ static void handle(struct req *r)
 		return;
 	int64_t one = 0;
 	bool db_ok = db_int(db, &one, "SELECT 1", "") == 1 && one == 1;
-	json_t *backends = json_array();
+	json_t *backends = pool_health(r, db);
+	bool all_ok = db_ok;
+	json_t *b;
+	size_t i;
+	json_array_foreach(backends, i, b)
+		all_ok = all_ok && json_is_true(json_object_get(b, "ok"));
+	/* Degraded is still an answer: 200, so monitors can read the detail. */
 	resp_json(r, db_ok ? 200 : 503, json_pack("{s:s,s:s,s:o}",
-		"status", db_ok ? "ok" : "degraded", "db", db_ok ? "ok" : "error",
+		"status", all_ok ? "ok" : "degraded", "db", db_ok ? "ok" : "error",
 		"backends", backends));
 }
 

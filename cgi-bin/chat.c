@@ -1,0 +1,366 @@
+/* chat: one user message in, the model's reply out, streamed as Server-Sent
+ * Events or answered as one JSON object. The user's message is stored before
+ * the model is called and the reply as it grows, so nothing is ever lost.
+ *
+ * chat runs as plain CGI even where the other programs are FastCGI workers:
+ * a reply can take minutes, and a persistent worker would be tied up for all
+ * of it; a process per chat also lets lighttpd's SIGTERM (the browser went
+ * away) reach exactly the one reply concerned. */
+#define _POSIX_C_SOURCE 200809L
+#include "app.h"
+#include "assist.h"
+#include "auth.h"
+#include "buf.h"
+#include "conf.h"
+#include "convo.h"
+#include "db.h"
+#include "pool.h"
+#include "req.h"
+#include "resp.h"
+#include "settings.h"
+#include "util.h"
+
+#include <signal.h>
+#include <string.h>
+
+#define CHAT_MAX_MESSAGE 32000
+#define CHAT_MAX_REPLY (4 * 1024 * 1024)
+#define CHAT_SAVE_EVERY_MS 300
+#define CHAT_PING_EVERY_MS 15000
+
+/* Set by SIGTERM, which lighttpd sends when the browser goes away. The reply
+ * is still generated to its end and stored; only the writing stops. */
+static volatile sig_atomic_t chat_client_gone;
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	chat_client_gone = 1;
+}
+
+struct chat {
+	struct req *r;
+	struct db *db;
+	bool sse;
+	const char *model;
+	struct convo_turn turn;
+	struct assist assist;
+	struct llm_options opt;
+	struct buf reply;
+	size_t saved_len;
+	int64_t last_save_ms, last_ping_ms;
+};
+
+/* ---- input ---- */
+
+static bool model_name_ok(const char *m)
+{
+	size_t n = strlen(m);
+	if (n == 0 || n > 200)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-+@", m[i]))
+			return false;
+	return true;
+}
+
+static bool wants_stream(struct req *r)
+{
+	const char *s = req_field(r, "stream", NULL);
+	if (s)
+		return strcmp(s, "1") == 0 || strcmp(s, "true") == 0;
+	return r->accept && strstr(r->accept, "text/event-stream");
+}
+
+/* Sampling options: the request's, else the admin's defaults. */
+static bool read_options(struct chat *c)
+{
+	struct req *r = c->r;
+	struct arena *a = &r->arena;
+	double t = settings_get_double(c->db, a, "temperature", 0.7);
+	double p = settings_get_double(c->db, a, "top_p", 0.9);
+	int64_t n = (int64_t)settings_get_double(c->db, a, "num_predict", 1024);
+	if (req_field_double(r, "temperature", t, 0, 2, &c->opt.temperature) < 0 ||
+	    req_field_double(r, "top_p", p, 0, 1, &c->opt.top_p) < 0 ||
+	    req_field_int(r, "num_predict", n, 1, 32768, &n) < 0) {
+		resp_error(r, 400, "invalid_input",
+			   "temperature must be 0-2, top_p 0-1, num_predict 1-32768");
+		return false;
+	}
+	c->opt.num_predict = (long)n;
+	c->opt.num_ctx = app_conf(r->app)->context_tokens;
+	return true;
+}
+
+/* ---- output ---- */
+
+static json_t *meta_json(struct chat *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:s?,s:O,s:O}",
+		"conversation_id", (json_int_t)c->turn.conversation_id,
+		"user_message_id", (json_int_t)c->turn.user_message_id,
+		"message_id", (json_int_t)c->turn.reply_id,
+		"model", c->model, "intent", c->assist.intent, "context", c->assist.context);
+}
+
+static void send_event(struct chat *c, const char *event, json_t *data)
+{
+	if (chat_client_gone)
+		c->r->client_gone = true;
+	if (c->sse && !c->r->client_gone) {
+		resp_sse_event(c->r, event, data);
+		c->last_ping_ms = util_mono_ms();
+	} else {
+		json_decref(data);
+	}
+}
+
+/* ---- while the model talks ---- */
+
+static int on_token(void *ctx, const char *text, size_t len)
+{
+	struct chat *c = ctx;
+	if (buf_append(&c->reply, text, len) < 0)
+		return 1; /* the reply outgrew its cap: stop it there */
+	send_event(c, "token", json_pack("{s:s%}", "content", text, len));
+	return 0;
+}
+
+static int on_tick(void *ctx)
+{
+	struct chat *c = ctx;
+	int64_t now = util_mono_ms();
+	if (now - c->last_save_ms < CHAT_SAVE_EVERY_MS)
+		return 0;
+	c->last_save_ms = now;
+	if (c->reply.len != c->saved_len) {
+		convo_save_progress(c->db, c->turn.reply_id, buf_str(&c->reply));
+		c->saved_len = c->reply.len;
+	}
+	if (c->sse && !c->r->client_gone && now - c->last_ping_ms > CHAT_PING_EVERY_MS) {
+		resp_sse_ping(c->r);
+		c->last_ping_ms = now;
+	}
+	if (chat_client_gone)
+		c->r->client_gone = true;
+	return convo_cancel_requested(c->db, c->turn.reply_id);
+}
+
+static json_t *model_messages(struct chat *c, const char *text)
+{
+	struct req *r = c->r;
+	const char *prompt = settings_get(c->db, &r->arena, "system_prompt", "");
+	const char *ctx = c->assist.model_context;
+	const char *system = ctx && *ctx ? arena_printf(&r->arena, "%s\n\n%s", prompt, ctx) : prompt;
+	/* Roughly 4 bytes a token: what is left of the window after the
+	 * system message, this message and room for the reply. */
+	long budget = app_conf(r->app)->context_tokens * 4 - (long)strlen(system) -
+		      (long)strlen(text) - c->opt.num_predict * 4;
+	json_t *msgs = json_array();
+	if (*system)
+		json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "system", "content", system));
+	json_t *history = convo_prompt_history(c->db, c->turn.conversation_id, c->turn.user_message_id,
+					       budget > 0 ? (size_t)budget : 0);
+	json_array_extend(msgs, history);
+	json_decref(history);
+	json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "user", "content", text));
+	return msgs;
+}
+
+/* ---- the ending ---- */
+
+static int http_status_for(const char *code)
+{
+	if (strcmp(code, "llm_timeout") == 0)
+		return 504;
+	if (strcmp(code, "invalid_input") == 0)
+		return 400;
+	return 502;
+}
+
+static void finish(struct chat *c, const char *status, const char *code, const char *message,
+		   const struct llm_result *res)
+{
+	struct convo_reply_end e = {
+		.content = buf_str(&c->reply), .status = status, .error_code = code,
+		.eval_count = res ? res->eval_count : 0, .prompt_eval_count = res ? res->prompt_eval_count : 0,
+		.duration_ms = res ? res->total_ms : -1, .first_token_ms = res ? res->first_token_ms : -1,
+	};
+	if (convo_finish_reply(c->db, c->turn.reply_id, &e) < 0)
+		fprintf(stderr, "microchat chat: could not store the end of reply %lld\n",
+			(long long)c->turn.reply_id);
+	struct req *r = c->r;
+	if (c->sse) {
+		if (code)
+			send_event(c, "error", json_pack("{s:s,s:s,s:I,s:s}", "code", code, "message", message,
+				   "message_id", (json_int_t)c->turn.reply_id, "status", status));
+		else
+			send_event(c, "done", json_pack("{s:I,s:s,s:I,s:I,s:I}",
+				   "message_id", (json_int_t)c->turn.reply_id, "status", status,
+				   "eval_count", (json_int_t)e.eval_count,
+				   "duration_ms", (json_int_t)(e.duration_ms < 0 ? 0 : e.duration_ms),
+				   "first_token_ms", (json_int_t)e.first_token_ms));
+		return;
+	}
+	json_t *body = json_pack("{s:I,s:o,s:O,s:O}", "conversation_id", (json_int_t)c->turn.conversation_id,
+				 "message", convo_message_json(c->db, c->turn.reply_id),
+				 "intent", c->assist.intent, "context", c->assist.context);
+	if (code && strcmp(status, "error") == 0) {
+		json_object_set_new(body, "error", json_pack("{s:s,s:s}", "code", code, "message", message));
+		r->error_code = code;
+		resp_json(r, http_status_for(code), body);
+	} else {
+		resp_json(r, 200, body);
+	}
+}
+
+static void answer_without_model(struct chat *c, const char *text, const char *status)
+{
+	buf_puts(&c->reply, text);
+	send_event(c, "token", json_pack("{s:s}", "content", text));
+	finish(c, status, NULL, NULL, NULL);
+}
+
+static void ask_model(struct chat *c, const char *text)
+{
+	json_t *msgs = model_messages(c, text);
+	struct llm_callbacks cb = { .ctx = c, .on_token = on_token, .on_tick = on_tick };
+	struct llm_result res;
+	const char *backend = NULL;
+	int rc = pool_chat(c->r, c->db, c->model, msgs, &c->opt, &cb, &res, &backend);
+	json_decref(msgs);
+	if (rc < 0) {
+		finish(c, "error", "llm_unavailable", "no model backend is configured", NULL);
+		return;
+	}
+	if (res.outcome == LLM_DONE) {
+		finish(c, "done", NULL, NULL, &res);
+	} else if (res.outcome == LLM_STOPPED) {
+		finish(c, "stopped", NULL, NULL, &res);
+	} else if (res.tokens > 0) {
+		finish(c, "partial", res.error_code, res.error_message, &res);
+	} else if (c->assist.fallback_answer) {
+		/* The model is down, but the data can answer. */
+		answer_without_model(c, c->assist.fallback_answer, "fallback");
+	} else {
+		const char *code = strcmp(res.error_code, "not_found") == 0 ? "invalid_input" : res.error_code;
+		finish(c, "error", code, res.error_message, &res);
+	}
+}
+
+/* ---- the two actions ---- */
+
+static void stop_reply(struct req *r, struct db *db)
+{
+	int64_t id;
+	if (req_field_int(r, "message_id", 0, 1, INT64_MAX, &id) <= 0) {
+		resp_error(r, 400, "invalid_input", "message_id is required");
+		return;
+	}
+	const char *status = NULL;
+	int rc = convo_request_cancel(db, &r->arena, r->user.id, id, &status);
+	if (rc < 0)
+		resp_internal(r, "marking the reply for cancellation failed");
+	else if (rc == 0)
+		resp_error(r, 404, "not_found", "no such message");
+	else
+		resp_json(r, 200, json_pack("{s:b,s:I,s:s}", "ok", 1, "message_id", (json_int_t)id,
+					     "status", status));
+}
+
+static bool start_turn(struct chat *c, const char *text)
+{
+	struct req *r = c->r;
+	int64_t conv = 0;
+	const char *conv_model = NULL;
+	if (req_field_int(r, "conversation_id", 0, 1, INT64_MAX, &conv) < 0) {
+		resp_error(r, 400, "invalid_input", "conversation_id must be a positive integer");
+		return false;
+	}
+	if (conv) {
+		int own = convo_owned(c->db, &r->arena, r->user.id, conv, &conv_model);
+		if (own <= 0) {
+			if (own < 0)
+				resp_internal(r, "loading the conversation failed");
+			else
+				resp_error(r, 404, "not_found", "no such conversation");
+			return false;
+		}
+	}
+	c->model = req_field(r, "model", NULL);
+	if (c->model && !model_name_ok(c->model)) {
+		resp_error(r, 400, "invalid_input", "model must be a model name such as llama3.2:1b");
+		return false;
+	}
+	if (!c->model || !*c->model)
+		c->model = conv_model && *conv_model ? conv_model : NULL;
+	if (!c->model && !c->assist.direct_answer)
+		c->model = pool_default_model(r, c->db);
+	c->turn.conversation_id = conv;
+	if (convo_start_turn(c->db, r->user.id, c->model, text, &c->turn) < 0) {
+		resp_internal(r, "storing the message failed");
+		return false;
+	}
+	return true;
+}
+
+static void send_message(struct req *r, struct db *db)
+{
+	struct chat c = { .r = r, .db = db, .sse = wants_stream(r) };
+	const char *text = req_field(r, "message", "");
+	size_t len = strlen(text);
+	if (len == 0 || strspn(text, " \t\r\n") == len || len > CHAT_MAX_MESSAGE) {
+		resp_error(r, 400, "invalid_input", "message must be 1 to %d bytes of text", CHAT_MAX_MESSAGE);
+		return;
+	}
+	if (!read_options(&c))
+		return;
+	if (assist_prepare(r, db, text, &c.assist) < 0) {
+		resp_internal(r, "understanding the message failed");
+		return;
+	}
+	buf_init(&c.reply, CHAT_MAX_REPLY);
+	if (start_turn(&c, text)) {
+		assist_log(r, db, &c.assist, text, (long long)c.turn.reply_id);
+		c.last_save_ms = c.last_ping_ms = util_mono_ms();
+		if (c.sse) {
+			resp_sse_begin(r);
+			send_event(&c, "meta", meta_json(&c));
+		}
+		if (c.assist.direct_answer)
+			answer_without_model(&c, c.assist.direct_answer, "done");
+		else if (!c.model && c.assist.fallback_answer)
+			answer_without_model(&c, c.assist.fallback_answer, "fallback");
+		else if (!c.model)
+			finish(&c, "error", "llm_unavailable", "no model is available: no backend answers", NULL);
+		else
+			ask_model(&c, text);
+	}
+	buf_free(&c.reply);
+	assist_release(&c.assist);
+}
+
+static void handle(struct req *r)
+{
+	if (!req_allow(r, "POST") || req_parse(r) < 0)
+		return;
+	struct db *db = req_db(r);
+	if (!db || !auth_require_user(r, db))
+		return;
+	const char *action = req_field(r, "action", "send");
+	if (strcmp(action, "stop") == 0)
+		stop_reply(r, db);
+	else if (strcmp(action, "send") == 0)
+		send_message(r, db);
+	else
+		resp_error(r, 400, "invalid_input", "action must be send or stop");
+}
+
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigterm;
+	sigaction(SIGTERM, &sa, NULL);
+	return app_main("chat", handle, APP_CGI_ONLY);
+}

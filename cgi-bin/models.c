@@ -1,0 +1,28 @@
+/* models: the models every backend serves, merged, and the default. */
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "pool.h"
+#include "req.h"
+#include "resp.h"
+
+static void handle(struct req *r)
+{
+	if (!req_allow(r, "GET") || req_parse(r) < 0)
+		return;
+	struct db *db = req_db(r);
+	if (!db || !auth_require_user(r, db))
+		return;
+	json_t *models = pool_models(r, db);
+	if (!models) {
+		resp_error(r, 503, "llm_unavailable", "no model backend answers");
+		return;
+	}
+	const char *def = pool_default_model(r, db);
+	resp_json(r, 200, json_pack("{s:o,s:s?}", "models", models, "default", def));
+}
+
+int main(void)
+{
+	return app_main("models", handle, 0);
+}

@@ -1,0 +1,40 @@
+/* assist: what microchat understands of a message and finds in its own data
+ * before (or instead of) asking the model: intent, entities, catalog and
+ * directory rows, the context text for the model, and answers composed
+ * from the data when no model is needed or none is available. */
+#ifndef MC_ASSIST_H
+#define MC_ASSIST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct req;
+struct db;
+
+struct assist {
+	/* {"name", "confidence", "entities": {...}} as in API.md. */
+	json_t *intent;
+	/* {"products": [...], "offices": [...]} shown as cards; may be empty. */
+	json_t *context;
+	/* Text added to the system message: the matched rows and the
+	 * instruction to answer from them. NULL or "" when nothing matched. */
+	const char *model_context;
+	/* Set when the answer needs no model at all (greeting, help). */
+	const char *direct_answer;
+	/* Composed from the rows, used when every backend fails (status
+	 * "fallback"). NULL when the question needs the model. */
+	const char *fallback_answer;
+	/* Whether the catalog or directory found anything (for the log). */
+	bool found;
+};
+
+/* Understand message and look up the data. Strings live in r's arena; the
+ * json_t members are owned by a (release with assist_release). Returns 0,
+ * or -1 on a database error (the caller answers 500). */
+int assist_prepare(struct req *r, struct db *db, const char *message, struct assist *a);
+/* Record the detection in the NLU log, with the conversation's message id. */
+void assist_log(struct req *r, struct db *db, const struct assist *a,
+		const char *message, long long message_id);
+void assist_release(struct assist *a);
+
+#endif
