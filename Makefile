@@ -40,7 +40,7 @@ TOOL_BIN := $(BUILD)/bin/microchat-admin
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-unit check-deps vendor install clean bench
+.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench
 
 all: $(CGI_BIN) $(TOOL_BIN) vendor
 
@@ -89,6 +89,8 @@ run: check-deps all
 test: 
 	@sh conf/deps.sh test
 	bash tests/run.sh
+
+test-build: $(TEST_BIN)
 
 test-unit: $(TEST_BIN)
 	@for t in $(TEST_BIN); do $$t || exit 1; done

@@ -1,0 +1,113 @@
+// Starts the real thing for a test: Ollama emulators on loopback, a fresh
+// SQLite file migrated by microchat-admin, and lighttpd with the generated
+// configuration (plain CGI or FastCGI, normal or sanitizer build).
+// Environment: MC_BUILD (build | build-asan), MC_MODE (cgi | fastcgi).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../emulator/ollama-emulator.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BUILD = process.env.MC_BUILD || 'build';
+export const MODE = process.env.MC_MODE || 'cgi';
+const ADMIN = path.join(ROOT, BUILD, 'bin/microchat-admin');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, ms = 10000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listens on ${port} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Sanitizer reports land in files named asan.<pid> in the run folder.
+function sanitizerReports(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => /^(asan|ubsan)\./.test(f))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'));
+}
+
+/**
+ * @param {object} o
+ * @param {number} [o.backends=1] emulators to start
+ * @param {string[]} [o.backendUrls] extra OLLAMA_URL members (e.g. a dead port)
+ * @param {boolean} [o.seed=false] load db/seed into the database
+ * @param {object} [o.env] more settings for the programs (LLM_TIMEOUT, ...)
+ * @param {object} [o.emulator] options for every emulator
+ */
+export async function startStack(o = {}) {
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'microchat-test-'));
+  const dbPath = path.join(runDir, 'microchat.db');
+  const emulators = [];
+  for (let i = 0; i < (o.backends ?? 1); i++)
+    emulators.push(await startEmulator({ name: `backend-${i}`, ...(o.emulator || {}) }));
+  const urls = [...emulators.map((e) => e.url), ...(o.backendUrls || [])];
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ROOT, BUILD, MODE, RUN_DIR: runDir, PORT: String(port), BIND: '127.0.0.1',
+    DB_PATH: dbPath, OLLAMA_URL: urls.join(',') || 'http://127.0.0.1:9',
+    MICROCHAT_CONF: path.join(ROOT, 'conf/microchat.conf'),
+    LLM_TIMEOUT: '20', LLM_FIRST_TOKEN_TIMEOUT: '10',
+    ASAN_OPTIONS: `log_path=${runDir}/asan:detect_leaks=1:abort_on_error=0`,
+    UBSAN_OPTIONS: `log_path=${runDir}/ubsan:print_stacktrace=1:halt_on_error=1`,
+    ...(o.env || {}),
+  };
+  execFileSync(ADMIN, ['migrate'], { env, stdio: 'pipe' });
+  if (o.seed) execFileSync(ADMIN, ['seed', path.join(ROOT, 'db/seed')], { env, stdio: 'pipe' });
+  const conf = execFileSync('sh', [path.join(ROOT, 'conf/lighttpd.sh')], { env, encoding: 'utf8' }).trim();
+  const server = spawn('lighttpd', ['-D', '-f', conf], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let serverErr = '';
+  server.stderr.on('data', (d) => { serverErr += d; });
+  try {
+    await waitForPort(port);
+  } catch (e) {
+    server.kill('SIGKILL');
+    throw new Error(`${e.message}\n${serverErr}`);
+  }
+  const stack = {
+    url: `http://127.0.0.1:${port}`, port, runDir, dbPath, env, emulators,
+    errorLog: () => (existsSync(path.join(runDir, 'error.log')) ? readFileSync(path.join(runDir, 'error.log'), 'utf8') : ''),
+    sanitizerReports: () => sanitizerReports(runDir),
+    admin: (...args) => execFileSync(ADMIN, args, { env, encoding: 'utf8' }),
+    // Rows of a read-only query on the test's database (sqlite3 CLI, JSON mode).
+    sql: (query) => {
+      const out = execFileSync('sqlite3', ['-readonly', '-json', dbPath, query], { encoding: 'utf8' });
+      return out.trim() ? JSON.parse(out) : [];
+    },
+    async stop() {
+      await new Promise((resolve) => {
+        if (server.exitCode !== null) return resolve();
+        server.once('exit', resolve);
+        server.kill('SIGTERM');
+      });
+      // Give CGI processes that lighttpd signalled a moment to write reports.
+      await new Promise((r) => setTimeout(r, 200));
+      await Promise.all(emulators.map((e) => e.close()));
+      const reports = sanitizerReports(runDir);
+      if (!process.env.MC_KEEP) rmSync(runDir, { recursive: true, force: true });
+      if (reports.length) throw new Error(`sanitizer reports:\n${reports.join('\n')}`);
+    },
+  };
+  return stack;
+}

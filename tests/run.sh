@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# make test: build, then every suite — C unit tests, the emulator's own
+# tests, integration against real lighttpd (plain CGI and FastCGI), the
+# browser tests in headless Chromium, and the sanitizer build again. Ends
+# with one line "N passed, N failed" and a non-zero exit on any failure.
+set -u
+cd "$(dirname "$0")/.."
+OUT=tests/out
+mkdir -p "$OUT"
+passed=0
+failed=0
+failed_suites=()
+
+count_tap() { # log -> adds "# pass N" / "# fail N" of node's TAP reporter
+	local p f
+	p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+	f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+	echo "${p:-0} ${f:-0}"
+}
+
+record() { # suite-name passed failed exit-code
+	local name=$1 p=$2 f=$3 rc=$4
+	# A suite that crashed before its runner could count still fails.
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" != 0 ] && failed_suites+=("$name")
+	printf '%-28s %4d passed, %d failed\n' "$name" "$p" "$f"
+}
+
+node_suite() { # name env... -- paths
+	local name=$1
+	shift
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	shift
+	local log="$OUT/$name.log"
+	env "${envs[@]}" node --test --test-reporter=tap --test-timeout=300000 "$@" > "$log" 2>&1
+	local rc=$?
+	read -r p f < <(count_tap "$log")
+	record "$name" "$p" "$f" "$rc"
+	[ "$rc" != 0 ] && grep -E '^not ok|Error|error' "$log" | head -20
+}
+
+unit_suite() { # name build-dir
+	local name=$1 dir=$2 p=0 f=0 rc=0
+	local log="$OUT/$name.log"
+	: > "$log"
+	for t in "$dir"/tests/test_*; do
+		[ -x "$t" ] || continue
+		"$t" >> "$log" 2>&1 || rc=1
+	done
+	p=$(grep -E '^\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END {print s+0}')
+	f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+	record "$name" "$p" "$f" "$rc"
+	[ "$rc" != 0 ] && grep -E 'FAILED|Error|error' "$log" | head -20
+}
+
+build() { # name make-args...
+	local name=$1
+	shift
+	if make -j2 "$@" all test-build > "$OUT/$name.log" 2>&1; then
+		record "$name" 1 0 0
+		return 0
+	fi
+	record "$name" 0 1 1
+	tail -30 "$OUT/$name.log"
+	return 1
+}
+
+if build build; then
+	unit_suite unit build
+	node_suite emulator -- tests/emulator/
+	node_suite integration-cgi MC_BUILD=build MC_MODE=cgi -- tests/integration/
+	if [ -f conf/lighttpd-fastcgi.conf.in ]; then
+		node_suite integration-fastcgi MC_BUILD=build MC_MODE=fastcgi -- tests/integration/
+	fi
+	[ -d tests/browser ] && node_suite browser MC_BUILD=build MC_MODE=cgi -- tests/browser/
+	[ -x tests/valgrind.sh ] && { bash tests/valgrind.sh > "$OUT/valgrind.log" 2>&1; rc=$?; read -r p f < <(tail -1 "$OUT/valgrind.log" | awk '{print $1, $3}'); record valgrind "${p:-0}" "${f:-0}" "$rc"; }
+fi
+if build build-asan SANITIZE=1; then
+	unit_suite unit-asan build-asan
+	node_suite integration-asan MC_BUILD=build-asan MC_MODE=cgi -- tests/integration/
+fi
+
+echo
+[ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
