@@ -1,0 +1,208 @@
+/* Unit tests: buffers, arenas, UTF-8 checks, conversation titles, the
+ * configuration file and environment, JSON answers and SSE events. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "conf.h"
+#include "convo.h"
+#include "fake_io.h"
+#include "req.h"
+#include "resp.h"
+#include "util.h"
+
+static void buf_cap_is_never_silent(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "12345"), 0);
+	assert_int_equal(buf_puts(&b, "67890"), 0);
+	assert_int_equal(buf_puts(&b, "x"), -1);
+	assert_string_equal(buf_str(&b), "1234567890"); /* unchanged, not cut */
+	assert_int_equal(buf_printf(&b, "%d", 1), -1);
+	buf_consume(&b, 4);
+	assert_string_equal(buf_str(&b), "567890");
+	assert_int_equal(buf_printf(&b, "%s", "abcd"), 0);
+	assert_string_equal(buf_str(&b), "567890abcd");
+	buf_free(&b);
+	buf_init(&b, 0);
+	assert_string_equal(buf_str(&b), "");
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(buf_puts(&b, "grow"), 0);
+	assert_int_equal(b.len, 40000);
+	buf_free(&b);
+}
+
+static void arena_reuse(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	char *s = arena_printf(&a, "%s-%d", "req", 7);
+	assert_string_equal(s, "req-7");
+	void *big = arena_alloc(&a, 1 << 20);
+	memset(big, 1, 1 << 20);
+	assert_true(((uintptr_t)arena_alloc(&a, 3) & 15) == 0);
+	arena_reset(&a);
+	assert_int_equal(a.used_total, 0);
+	assert_string_equal(arena_strndup(&a, "abcdef", 3), "abc");
+	arena_free(&a);
+}
+
+static void utf8_validation(void **state)
+{
+	(void)state;
+	assert_true(util_utf8_valid("ñandú 🍞", strlen("ñandú 🍞")));
+	assert_false(util_utf8_valid("a\0b", 3));
+	assert_false(util_utf8_valid("\xc3", 1));          /* cut */
+	assert_false(util_utf8_valid("\xc0\xaf", 2));      /* overlong */
+	assert_false(util_utf8_valid("\xed\xa0\x80", 3));  /* surrogate */
+	assert_false(util_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(util_utf8_valid("\xff", 1));
+}
+
+static void titles(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(convo_title_from(&a, "  Hola\nsegunda línea"), "Hola");
+	const char *longer = "Necesito una recomendación de notebook para programar y jugar un poco, con buena batería";
+	char *t = convo_title_from(&a, longer);
+	assert_true(strlen(t) <= 64);
+	assert_true(util_utf8_valid(t, strlen(t)));
+	assert_non_null(strstr(t, "…"));
+	/* Never cut inside a character, even with no spaces at all. */
+	char many[200] = "";
+	for (int i = 0; i < 40; i++)
+		strcat(many, "ñ");
+	t = convo_title_from(&a, many);
+	assert_true(util_utf8_valid(t, strlen(t)));
+	assert_string_equal(convo_title_from(&a, "\n\n"), "…");
+	arena_free(&a);
+}
+
+static void conf_file_and_environment(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/mc-conf-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char confdir[64], path[96];
+	snprintf(confdir, sizeof(confdir), "%s/conf", dir);
+	mkdir(confdir, 0700);
+	snprintf(path, sizeof(path), "%s/microchat.conf", confdir);
+	FILE *f = fopen(path, "w");
+	fputs("# comment\n  port = 9090  \nollama_url = http://a:1,http://b:2\ndb_path = db/x.db\nllm_timeout=30\n", f);
+	fclose(f);
+	unsetenv("PORT");
+	unsetenv("DB_PATH");
+	setenv("LLM_TIMEOUT", "45", 1);
+	struct conf c;
+	assert_int_equal(conf_load(&c, path), 0);
+	assert_string_equal(c.port, "9090");
+	assert_string_equal(c.ollama_url, "http://a:1,http://b:2");
+	assert_int_equal(c.llm_timeout, 45); /* the environment wins */
+	char want[128];
+	snprintf(want, sizeof(want), "%s/db/x.db", dir); /* relative to the folder above conf/ */
+	assert_string_equal(c.db_path, want);
+	char out[64];
+	assert_int_equal(conf_format(&c, "llm_timeout", out, sizeof(out)), 0);
+	assert_string_equal(out, "45");
+	assert_int_equal(conf_format(&c, "nope", out, sizeof(out)), -1);
+	conf_free(&c);
+
+	f = fopen(path, "w");
+	fputs("port = 1\nunknown_key = 2\nllm_timeout = -5\nno equals sign\n", f);
+	fclose(f);
+	unsetenv("LLM_TIMEOUT");
+	assert_int_equal(conf_load(&c, path), -1);
+	conf_free(&c);
+	setenv("LLM_TIMEOUT", "abc", 1);
+	assert_int_equal(conf_load(&c, "/nonexistent/microchat.conf"), -1);
+	unsetenv("LLM_TIMEOUT");
+	conf_free(&c);
+	unlink(path);
+	rmdir(confdir);
+	rmdir(dir);
+}
+
+static void json_answer_and_error_envelope(void **state)
+{
+	(void)state;
+	const char *env[] = { "REQUEST_METHOD", "GET", NULL };
+	struct fake_io f;
+	fake_io_init(&f, env, "", 0);
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	arena_init(&r.arena);
+	req_begin(&r, NULL, &f.io, "test");
+	resp_header(&r, "Retry-After: 30");
+	resp_error(&r, 429, "rate_limited", "wait %d seconds for \"%s\"", 30, "<x>");
+	const char *out = buf_str(&f.out);
+	assert_true(strncmp(out, "Status: 429 Too Many Requests\r\n", 31) == 0);
+	assert_non_null(strstr(out, "Content-Type: application/json; charset=utf-8\r\n"));
+	assert_non_null(strstr(out, "X-Content-Type-Options: nosniff\r\n"));
+	assert_non_null(strstr(out, "Cache-Control: no-store\r\n"));
+	assert_non_null(strstr(out, "Retry-After: 30\r\n"));
+	assert_string_equal(fake_io_body(&f),
+		"{\"error\":{\"code\":\"rate_limited\",\"message\":\"wait 30 seconds for \\\"<x>\\\"\"}}\n");
+	/* A second answer for the same request is dropped, not appended. */
+	size_t len = f.out.len;
+	resp_json(&r, 200, json_pack("{s:b}", "ok", 1));
+	assert_int_equal(f.out.len, len);
+	req_end(&r);
+	arena_free(&r.arena);
+	buf_free(&f.out);
+}
+
+static void sse_events(void **state)
+{
+	(void)state;
+	const char *env[] = { "REQUEST_METHOD", "POST", NULL };
+	struct fake_io f;
+	fake_io_init(&f, env, "", 0);
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	arena_init(&r.arena);
+	req_begin(&r, NULL, &f.io, "test");
+	resp_sse_begin(&r);
+	assert_int_equal(resp_sse_event(&r, "token", json_pack("{s:s}", "content", "línea\nnueva")), 0);
+	const char *out = buf_str(&f.out);
+	assert_non_null(strstr(out, "Content-Type: text/event-stream; charset=utf-8\r\n"));
+	assert_non_null(strstr(out, "X-Accel-Buffering: no\r\n"));
+	assert_non_null(strstr(out, "Cache-Control: no-cache\r\n"));
+	/* The newline is escaped inside JSON: one data line per event. */
+	assert_string_equal(fake_io_body(&f), "event: token\ndata: {\"content\":\"línea\\nnueva\"}\n\n");
+	f.fail_writes = 1;
+	assert_int_equal(resp_sse_event(&r, "token", json_pack("{s:s}", "content", "x")), -1);
+	assert_true(r.client_gone);
+	req_end(&r);
+	arena_free(&r.arena);
+	buf_free(&f.out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_cap_is_never_silent),
+		cmocka_unit_test(arena_reuse),
+		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(titles),
+		cmocka_unit_test(conf_file_and_environment),
+		cmocka_unit_test(json_answer_and_error_envelope),
+		cmocka_unit_test(sse_events),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

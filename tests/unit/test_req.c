@@ -1,0 +1,270 @@
+/* Unit tests: request parsing (every body encoding, limits, bad encodings,
+ * cookies, numeric fields) and the answers it sends on bad input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_io.h"
+#include "req.h"
+#include "resp.h"
+
+struct fixture {
+	struct fake_io f;
+	struct req r;
+	char cl[32];
+	const char *env[24];
+};
+
+static struct fixture *setup_req(const char *method, const char *ctype, const char *body,
+				 const char *query, const char *cookie)
+{
+	static struct fixture fx;
+	memset(&fx, 0, sizeof(fx));
+	int i = 0;
+	fx.env[i++] = "REQUEST_METHOD";
+	fx.env[i++] = method;
+	if (ctype) {
+		fx.env[i++] = "CONTENT_TYPE";
+		fx.env[i++] = ctype;
+	}
+	size_t len = body ? strlen(body) : 0;
+	snprintf(fx.cl, sizeof(fx.cl), "%zu", len);
+	fx.env[i++] = "CONTENT_LENGTH";
+	fx.env[i++] = fx.cl;
+	if (query) {
+		fx.env[i++] = "QUERY_STRING";
+		fx.env[i++] = query;
+	}
+	if (cookie) {
+		fx.env[i++] = "HTTP_COOKIE";
+		fx.env[i++] = cookie;
+	}
+	fx.env[i] = NULL;
+	fake_io_init(&fx.f, fx.env, body ? body : "", len);
+	arena_init(&fx.r.arena);
+	req_begin(&fx.r, NULL, &fx.f.io, "test");
+	return &fx;
+}
+
+static void teardown_req(struct fixture *fx)
+{
+	req_end(&fx->r);
+	arena_free(&fx->r.arena);
+	buf_free(&fx->f.out);
+}
+
+static void urlencoded_fields(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded",
+				       "username=ana+maria&password=p%C3%A1ss%26word&empty=", NULL, NULL);
+	assert_int_equal(req_parse(&fx->r), 0);
+	assert_string_equal(req_field(&fx->r, "username", ""), "ana maria");
+	assert_string_equal(req_field(&fx->r, "password", ""), "páss&word");
+	assert_string_equal(req_field(&fx->r, "empty", "x"), "");
+	assert_string_equal(req_field(&fx->r, "missing", "def"), "def");
+	teardown_req(fx);
+}
+
+static void json_fields(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("POST", "application/json; charset=utf-8",
+		"{\"message\":\"hola \\u00f1and\\u00fa\",\"conversation_id\":12,\"temperature\":0.5,"
+		"\"stream\":true,\"model\":null,\"tags\":[1,2]}", NULL, NULL);
+	assert_int_equal(req_parse(&fx->r), 0);
+	assert_string_equal(req_field(&fx->r, "message", ""), "hola ñandú");
+	int64_t id;
+	assert_int_equal(req_field_int(&fx->r, "conversation_id", 0, 1, 100, &id), 1);
+	assert_int_equal(id, 12);
+	double t;
+	assert_int_equal(req_field_double(&fx->r, "temperature", 0, 0, 2, &t), 1);
+	assert_true(t > 0.49 && t < 0.51);
+	assert_string_equal(req_field(&fx->r, "stream", ""), "1");
+	assert_null(req_field(&fx->r, "model", NULL));
+	assert_string_equal(req_field(&fx->r, "tags", ""), "[1,2]");
+	teardown_req(fx);
+}
+
+static void multipart_fields(void **state)
+{
+	(void)state;
+	const char *body =
+		"--XyZ\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nline one\r\nline two\r\n"
+		"--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\nContent-Type: text/plain\r\n\r\nllama3.2:1b\r\n"
+		"--XyZ--\r\n";
+	struct fixture *fx = setup_req("POST", "multipart/form-data; boundary=XyZ", body, NULL, NULL);
+	assert_int_equal(req_parse(&fx->r), 0);
+	assert_string_equal(req_field(&fx->r, "message", ""), "line one\r\nline two");
+	assert_string_equal(req_field(&fx->r, "model", ""), "llama3.2:1b");
+	teardown_req(fx);
+}
+
+static void multipart_quoted_boundary(void **state)
+{
+	(void)state;
+	const char *body = "--a b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--a b--";
+	struct fixture *fx = setup_req("POST", "multipart/form-data; boundary=\"a b\"", body, NULL, NULL);
+	assert_int_equal(req_parse(&fx->r), 0);
+	assert_string_equal(req_field(&fx->r, "x", ""), "1");
+	teardown_req(fx);
+}
+
+/* Each bad body gets its status and the error envelope, never a crash. */
+static void expect_refused(const char *ctype, const char *body, int status, const char *code)
+{
+	struct fixture *fx = setup_req("POST", ctype, body, NULL, NULL);
+	assert_int_equal(req_parse(&fx->r), -1);
+	assert_int_equal(fx->r.status, status);
+	char want[128];
+	snprintf(want, sizeof(want), "{\"error\":{\"code\":\"%s\"", code);
+	assert_non_null(strstr(fake_io_body(&fx->f), want));
+	teardown_req(fx);
+}
+
+static void bad_bodies(void **state)
+{
+	(void)state;
+	expect_refused("application/json", "{\"a\":", 400, "invalid_input");
+	expect_refused("application/json", "[1,2]", 400, "invalid_input");
+	expect_refused("application/json", "{\"a\":1,\"a\":2}", 400, "invalid_input");
+	expect_refused("application/json", "{\"a\":\"nul\\u0000byte\"}", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "a=%ZZ", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "a=%4", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "a=%00", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "a=%C3%28", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "a=%ED%A0%80", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "a=%07bell", 400, "invalid_input");
+	expect_refused("application/x-www-form-urlencoded", "b%0Ad=1", 400, "invalid_input");
+	expect_refused("text/plain", "hello", 415, "unsupported_media_type");
+	expect_refused(NULL, "hello", 415, "unsupported_media_type");
+	expect_refused("multipart/form-data", "--x\r\n", 400, "invalid_input");
+	expect_refused("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", 400, "invalid_input");
+	expect_refused("multipart/form-data; boundary=x", "--x\r\nX: y\r\n\r\nv\r\n--x--", 400, "invalid_input");
+}
+
+static void too_many_fields(void **state)
+{
+	(void)state;
+	char body[2048] = "";
+	for (int i = 0; i < REQ_MAX_FIELDS + 1; i++)
+		snprintf(body + strlen(body), sizeof(body) - strlen(body), "f%d=1&", i);
+	expect_refused("application/x-www-form-urlencoded", body, 400, "invalid_input");
+}
+
+static void body_limit_answered_before_reading(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("POST", "application/json", "{}", NULL, NULL);
+	fx->r.content_length = 2 * 1024 * 1024; /* larger than the 1 MiB default */
+	assert_int_equal(req_parse(&fx->r), -1);
+	assert_int_equal(fx->r.status, 413);
+	assert_int_equal(fx->f.body_pos, 0); /* nothing was read */
+	teardown_req(fx);
+}
+
+static void short_body_refused(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("POST", "application/json", "{}", NULL, NULL);
+	fx->r.content_length = 10; /* more than will arrive */
+	assert_int_equal(req_parse(&fx->r), -1);
+	assert_int_equal(fx->r.status, 400);
+	teardown_req(fx);
+}
+
+static void query_and_body_precedence(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded", "id=2", "id=1&q=x", NULL);
+	assert_int_equal(req_parse(&fx->r), 0);
+	assert_string_equal(req_field(&fx->r, "id", ""), "2"); /* the body wins */
+	assert_string_equal(req_field(&fx->r, "q", ""), "x");
+	teardown_req(fx);
+}
+
+static void numeric_fields(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("GET", NULL, NULL, "a=12&b=-3&c=x1&d=99999999999999999999&e=&f=1.5&g=nan", NULL);
+	assert_int_equal(req_parse(&fx->r), 0);
+	int64_t v;
+	double d;
+	assert_int_equal(req_field_int(&fx->r, "a", 0, 0, 100, &v), 1);
+	assert_int_equal(v, 12);
+	assert_int_equal(req_field_int(&fx->r, "b", 0, 0, 100, &v), -1);
+	assert_int_equal(req_field_int(&fx->r, "c", 0, 0, 100, &v), -1);
+	assert_int_equal(req_field_int(&fx->r, "d", 0, 0, INT64_MAX, &v), -1);
+	assert_int_equal(req_field_int(&fx->r, "e", 7, 0, 100, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(req_field_int(&fx->r, "zz", 5, 0, 100, &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(req_field_double(&fx->r, "f", 0, 0, 2, &d), 1);
+	assert_int_equal(req_field_double(&fx->r, "g", 0, 0, 2, &d), -1);
+	teardown_req(fx);
+}
+
+static void cookies(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("GET", NULL, NULL, NULL, "theme=dark; session=abc.def; sessionx=no; other=1");
+	assert_string_equal(req_cookie(&fx->r, "session"), "abc.def");
+	assert_string_equal(req_cookie(&fx->r, "theme"), "dark");
+	assert_null(req_cookie(&fx->r, "sess"));
+	assert_null(req_cookie(&fx->r, "missing"));
+	teardown_req(fx);
+}
+
+static void method_check(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("DELETE", NULL, NULL, NULL, NULL);
+	assert_false(req_allow(&fx->r, "GET,POST"));
+	assert_int_equal(fx->r.status, 405);
+	assert_non_null(strstr(buf_str(&fx->f.out), "Allow: GET,POST\r\n"));
+	teardown_req(fx);
+	fx = setup_req("POST", NULL, NULL, NULL, NULL);
+	assert_true(req_allow(&fx->r, "GET,POST"));
+	assert_false(fx->r.responded);
+	teardown_req(fx);
+}
+
+/* The context is clean again after req_end: nothing of one request is
+ * visible to the next (persistent workers). */
+static void reset_between_requests(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded", "secret=1", NULL, "session=a");
+	assert_int_equal(req_parse(&fx->r), 0);
+	fx->r.user.id = 42;
+	req_end(&fx->r);
+	assert_int_equal(fx->r.nfields, 0);
+	assert_int_equal(fx->r.user.id, 0);
+	assert_null(fx->r.cookie_header);
+	teardown_req(fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(urlencoded_fields),
+		cmocka_unit_test(json_fields),
+		cmocka_unit_test(multipart_fields),
+		cmocka_unit_test(multipart_quoted_boundary),
+		cmocka_unit_test(bad_bodies),
+		cmocka_unit_test(too_many_fields),
+		cmocka_unit_test(body_limit_answered_before_reading),
+		cmocka_unit_test(short_body_refused),
+		cmocka_unit_test(query_and_body_precedence),
+		cmocka_unit_test(numeric_fields),
+		cmocka_unit_test(cookies),
+		cmocka_unit_test(method_check),
+		cmocka_unit_test(reset_between_requests),
+	};
+	return cmocka_run_group_tests_name("req", tests, NULL, NULL);
+}
