@@ -48,6 +48,7 @@ struct chat {
 	struct llm_options opt;
 	struct buf reply;
 	size_t saved_len;
+	struct pool_trace trace;
 	int64_t last_save_ms, last_ping_ms;
 };
 
@@ -169,13 +170,15 @@ static json_t *model_messages(struct chat *c, const char *text)
 
 /* ---- the ending ---- */
 
-static int http_status_for(const char *code)
+static int http_status_for(const char *code, bool none_available)
 {
 	if (strcmp(code, "llm_timeout") == 0)
 		return 504;
 	if (strcmp(code, "invalid_input") == 0)
 		return 400;
-	return 502;
+	/* 503 when no backend could even be tried (all kept away by their
+	 * breakers), 502 when the ones tried failed. */
+	return none_available ? 503 : 502;
 }
 
 static void finish(struct chat *c, const char *status, const char *code, const char *message,
@@ -208,7 +211,7 @@ static void finish(struct chat *c, const char *status, const char *code, const c
 	if (code && strcmp(status, "error") == 0) {
 		json_object_set_new(body, "error", json_pack("{s:s,s:s}", "code", code, "message", message));
 		r->error_code = code;
-		resp_json(r, http_status_for(code), body);
+		resp_json(r, http_status_for(code, c->trace.none_available), body);
 	} else {
 		resp_json(r, 200, body);
 	}
@@ -226,8 +229,7 @@ static void ask_model(struct chat *c, const char *text)
 	json_t *msgs = model_messages(c, text);
 	struct llm_callbacks cb = { .ctx = c, .on_token = on_token, .on_tick = on_tick };
 	struct llm_result res;
-	const char *backend = NULL;
-	int rc = pool_chat(c->r, c->db, c->model, msgs, &c->opt, &cb, &res, &backend);
+	int rc = pool_chat(c->r, c->db, c->model, msgs, &c->opt, &cb, &res, &c->trace);
 	json_decref(msgs);
 	if (rc < 0) {
 		finish(c, "error", "llm_unavailable", "no model backend is configured", NULL);
@@ -246,6 +248,12 @@ static void ask_model(struct chat *c, const char *text)
 		const char *code = strcmp(res.error_code, "not_found") == 0 ? "invalid_input" : res.error_code;
 		finish(c, "error", code, res.error_message, &res);
 	}
+}
+
+static void no_model(struct chat *c)
+{
+	c->trace.none_available = true;
+	finish(c, "error", "llm_unavailable", "no model is available: no backend answers", NULL);
 }
 
 /* ---- the two actions ---- */
@@ -332,7 +340,7 @@ static void send_message(struct req *r, struct db *db)
 		else if (!c.model && c.assist.fallback_answer)
 			answer_without_model(&c, c.assist.fallback_answer, "fallback");
 		else if (!c.model)
-			finish(&c, "error", "llm_unavailable", "no model is available: no backend answers", NULL);
+			no_model(&c);
 		else
 			ask_model(&c, text);
 	}

@@ -1,10 +1,14 @@
-/* health: is the database reachable, and which model backends answer.
- * No login; never reveals secrets or paths. */
+/* health: is the database reachable, and which model backends answer
+ * (probed now, all at once) and what their breakers say. "ok" only when
+ * every backend answers with its breaker closed. No login; never reveals
+ * secrets or paths (backend URLs are shown without user:password@). */
 #include "app.h"
 #include "db.h"
 #include "pool.h"
 #include "req.h"
 #include "resp.h"
+
+#include <string.h>
 
 static void handle(struct req *r)
 {
@@ -19,8 +23,11 @@ static void handle(struct req *r)
 	bool all_ok = db_ok;
 	json_t *b;
 	size_t i;
-	json_array_foreach(backends, i, b)
-		all_ok = all_ok && json_is_true(json_object_get(b, "ok"));
+	json_array_foreach(backends, i, b) {
+		const char *state = json_string_value(json_object_get(b, "state"));
+		all_ok = all_ok && json_is_true(json_object_get(b, "ok")) && state &&
+			 strcmp(state, "closed") == 0;
+	}
 	/* Degraded is still an answer: 200, so monitors can read the detail. */
 	resp_json(r, db_ok ? 200 : 503, json_pack("{s:s,s:s,s:o}",
 		"status", all_ok ? "ok" : "degraded", "db", db_ok ? "ok" : "error",

@@ -13,11 +13,17 @@ struct conf {
 	char *bind;
 	char *ollama_url;     /* one URL or a comma-separated pool */
 	char *openai_api_key; /* for openai: backends */
+	char *openai_api_keys; /* "URL KEY, URL KEY": a key per openai: backend */
 	char *db_path;
 	char *default_model;  /* "" = first model the backend lists */
 	long llm_timeout;     /* seconds for a whole model call */
 	long llm_connect_timeout_ms;
 	long llm_first_token_timeout; /* seconds until the first token */
+	long pool_max_attempts;     /* backends one chat may try before its first token */
+	long breaker_failures;      /* consecutive failures that open a backend's breaker */
+	long breaker_cooldown_ms;   /* how long an open breaker keeps requests away */
+	long models_ttl_ms;         /* how long a backend's model list is trusted */
+	long models_timeout_ms;     /* time limit for fetching a model list */
 	size_t body_limit;    /* bytes */
 	long context_tokens;  /* num_ctx sent to the model */
 	long session_days;

@@ -26,6 +26,7 @@ struct llm_call {
 	bool done_seen;       /* the stream's final line arrived */
 	bool stop;            /* the caller asked to stop */
 	bool failed;          /* a line said error, or was malformed */
+	bool first_token_late; /* the first-token time limit passed */
 	int64_t started_ms;
 };
 
@@ -43,19 +44,30 @@ void llm_backend_parse(struct llm_backend *b, const char *url, const char *api_k
 	}
 }
 
-static void fail(struct llm_call *c, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void fail(struct llm_call *c, enum llm_fault fault, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static void fail(struct llm_call *c, const char *code, const char *fmt, ...)
+static void fail(struct llm_call *c, enum llm_fault fault, const char *code, const char *fmt, ...)
 {
 	if (c->failed)
 		return;
 	c->failed = true;
+	c->res->fault = fault;
 	c->res->error_code = code;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(c->res->error_message, sizeof(c->res->error_message), fmt, ap);
 	va_end(ap);
+}
+
+bool llm_fault_retryable(enum llm_fault f)
+{
+	return f != LLM_FAULT_NONE && f != LLM_FAULT_REQUEST;
+}
+
+bool llm_fault_is_backends(enum llm_fault f)
+{
+	return f != LLM_FAULT_NONE && f != LLM_FAULT_REQUEST && f != LLM_FAULT_NOT_FOUND;
 }
 
 static int deliver_token(struct llm_call *c, const char *text, size_t len)
@@ -80,12 +92,12 @@ static int ollama_line(void *ctx, const char *line, size_t len)
 	json_t *o = json_loadb(line, len, 0, &jerr);
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
-		fail(c, "llm_unavailable", "the model sent a malformed line: %.80s", line);
+		fail(c, LLM_FAULT_STREAM, "llm_unavailable", "the model sent a malformed line: %.80s", line);
 		return 1;
 	}
 	json_t *err = json_object_get(o, "error");
 	if (err) {
-		fail(c, "llm_unavailable", "the model reported an error: %s",
+		fail(c, LLM_FAULT_STREAM, "llm_unavailable", "the model reported an error: %s",
 		     json_is_string(err) ? json_string_value(err) : "unknown");
 		json_decref(o);
 		return 1;
@@ -124,13 +136,13 @@ static int openai_line(void *ctx, const char *line, size_t len)
 	json_t *o = json_loadb(line, len, 0, &jerr);
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
-		fail(c, "llm_unavailable", "the model sent a malformed event: %.80s", line);
+		fail(c, LLM_FAULT_STREAM, "llm_unavailable", "the model sent a malformed event: %.80s", line);
 		return 1;
 	}
 	json_t *err = json_object_get(o, "error");
 	if (err) {
 		const char *m = json_string_value(json_object_get(err, "message"));
-		fail(c, "llm_unavailable", "the model reported an error: %s", m ? m : "unknown");
+		fail(c, LLM_FAULT_STREAM, "llm_unavailable", "the model reported an error: %s", m ? m : "unknown");
 		json_decref(o);
 		return 1;
 	}
@@ -167,7 +179,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 	}
 	if (ndjson_feed(&c->nd, data, n) != 0) {
 		if (!c->stop)
-			fail(c, "llm_unavailable", "%s", "the model sent a line that is too long");
+			fail(c, LLM_FAULT_STREAM, "llm_unavailable", "%s", "the model sent a line that is too long");
 		return CURL_WRITEFUNC_ERROR;
 	}
 	return n;
@@ -217,6 +229,52 @@ static char *request_body(const struct llm_backend *b, const char *model, json_t
 	return s;
 }
 
+static enum llm_fault http_fault(long status)
+{
+	if (status == 404)
+		return LLM_FAULT_NOT_FOUND;
+	if (status == 401 || status == 403)
+		return LLM_FAULT_AUTH;
+	if (status >= 500 || status == 408 || status == 429)
+		return LLM_FAULT_SERVER;
+	return LLM_FAULT_REQUEST;
+}
+
+static void settle_http_error(struct llm_call *c)
+{
+	struct llm_result *res = c->res;
+	json_t *e = json_loadb(c->errbody.data ? c->errbody.data : "", c->errbody.len, 0, NULL);
+	json_t *m = json_object_get(e, "error");
+	const char *msg = json_is_string(m) ? json_string_value(m)
+			  : json_string_value(json_object_get(m, "message"));
+	fail(c, http_fault(res->http_status), res->http_status == 404 ? "not_found" : "llm_unavailable",
+	     "the model server answered HTTP %ld: %.160s", res->http_status, msg ? msg : "no detail");
+	json_decref(e);
+}
+
+/* Whether the TCP (or TLS) connection was ever made. */
+static bool tcp_connected(struct llm_call *c)
+{
+	curl_off_t us = 0;
+	return curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &us) == CURLE_OK && us > 0;
+}
+
+static void settle_transfer_error(struct llm_call *c, CURLcode cc)
+{
+	if (cc == CURLE_OPERATION_TIMEDOUT && (c->first_token_late || tcp_connected(c)))
+		fail(c, LLM_FAULT_TIMEOUT, "llm_timeout", "%s", c->res->tokens
+		     ? "the reply took longer than the time limit"
+		     : "the model sent nothing within the time limit");
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		fail(c, LLM_FAULT_CONNECT, "llm_unavailable", "%s", "the model server did not accept the connection in time");
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST)
+		fail(c, LLM_FAULT_CONNECT, "llm_unavailable", "the model server cannot be reached: %s",
+		     curl_easy_strerror(cc));
+	else
+		fail(c, LLM_FAULT_STREAM, "llm_unavailable", "the connection to the model broke: %s",
+		     curl_easy_strerror(cc));
+}
+
 /* Turn the transfer's end into an outcome. */
 static void settle(struct llm_call *c, CURLcode cc)
 {
@@ -225,30 +283,15 @@ static void settle(struct llm_call *c, CURLcode cc)
 		res->outcome = LLM_STOPPED;
 		return;
 	}
-	if (c->failed) {
-		res->outcome = LLM_FAILED;
-		return;
-	}
-	if (res->http_status >= 400) {
-		json_t *e = json_loadb(c->errbody.data ? c->errbody.data : "", c->errbody.len, 0, NULL);
-		json_t *m = json_object_get(e, "error");
-		const char *msg = json_is_string(m) ? json_string_value(m)
-				  : json_string_value(json_object_get(m, "message"));
-		char detail[200];
-		snprintf(detail, sizeof(detail), "HTTP %ld: %s", res->http_status, msg ? msg : "no detail");
-		fail(c, res->http_status == 404 ? "not_found" : "llm_unavailable",
-		     "the model server answered %s", detail);
-		json_decref(e);
-	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
-		fail(c, "llm_timeout", "%s", "the model took longer than the time limit");
-	} else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST) {
-		fail(c, "llm_unavailable", "the model server cannot be reached: %s", curl_easy_strerror(cc));
-	} else if (cc != CURLE_OK) {
-		fail(c, "llm_unavailable", "the connection to the model broke: %s", curl_easy_strerror(cc));
-	} else if (ndjson_finish(&c->nd) != 0 && !c->stop) {
-		fail(c, "llm_unavailable", "%s", "the model's last line was malformed");
-	} else if (!c->done_seen && !c->failed) {
-		fail(c, "llm_unavailable", "%s", "the model's stream ended before it was done");
+	if (!c->failed) {
+		if (res->http_status >= 400)
+			settle_http_error(c);
+		else if (cc != CURLE_OK)
+			settle_transfer_error(c, cc);
+		else if (ndjson_finish(&c->nd) != 0 && !c->stop)
+			fail(c, LLM_FAULT_STREAM, "llm_unavailable", "%s", "the model's last line was malformed");
+		else if (!c->done_seen)
+			fail(c, LLM_FAULT_STREAM, "llm_unavailable", "%s", "the model's stream ended before it was done");
 	}
 	res->outcome = c->stop ? LLM_STOPPED : c->failed ? LLM_FAILED : LLM_DONE;
 }
@@ -256,7 +299,7 @@ static void settle(struct llm_call *c, CURLcode cc)
 static bool first_token_late(const struct llm_call *c, const struct llm_limits *lim)
 {
 	return c->res->tokens == 0 && !c->done_seen &&
-	       util_mono_ms() - c->started_ms > lim->first_token_s * 1000;
+	       util_mono_ms() - c->started_ms > lim->first_token_ms;
 }
 
 static CURLcode run_transfer(struct llm_call *c, const struct llm_limits *lim)
@@ -275,6 +318,7 @@ static CURLcode run_transfer(struct llm_call *c, const struct llm_limits *lim)
 				break; /* removing the handle closes the connection: the model stops */
 			}
 			if (first_token_late(c, lim)) {
+				c->first_token_late = true;
 				cc = CURLE_OPERATION_TIMEDOUT;
 				break;
 			}
@@ -313,7 +357,7 @@ int llm_chat(const struct llm_backend *b, const char *model, json_t *messages,
 	curl_easy_setopt(c.easy, CURLOPT_WRITEDATA, &c);
 	curl_easy_setopt(c.easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c.easy, CURLOPT_CONNECTTIMEOUT_MS, lim->connect_ms);
-	curl_easy_setopt(c.easy, CURLOPT_TIMEOUT, lim->total_s);
+	curl_easy_setopt(c.easy, CURLOPT_TIMEOUT_MS, lim->total_ms);
 	curl_easy_setopt(c.easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	CURLcode cc = run_transfer(&c, lim);
 	if (!c.status_checked) {
@@ -370,44 +414,100 @@ static json_t *normalise_openai(json_t *root)
 	return out;
 }
 
-json_t *llm_list_models(const struct llm_backend *b, long timeout_ms, char *err, size_t errlen)
-{
-	CURL *easy = curl_easy_init();
-	if (!easy) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return NULL;
-	}
+struct list_call {
+	CURL *easy;
+	struct curl_slist *headers;
 	struct buf body;
-	buf_init(&body, 8 * 1024 * 1024);
+	int64_t started_ms;
+	CURLcode result;
+};
+
+static void list_start(struct list_call *lc, const struct llm_backend *b, long timeout_ms)
+{
+	buf_init(&lc->body, 8 * 1024 * 1024);
+	lc->result = CURLE_FAILED_INIT; /* until the transfer reports its end */
+	lc->easy = curl_easy_init();
+	if (!lc->easy)
+		util_die("curl_easy_init failed");
 	char url[1024];
 	snprintf(url, sizeof(url), "%s%s", b->base, b->kind == LLM_OLLAMA ? "/api/tags" : "/models");
-	struct curl_slist *headers = request_headers(b);
-	curl_easy_setopt(easy, CURLOPT_URL, url);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	CURLcode cc = curl_easy_perform(easy);
+	lc->headers = request_headers(b);
+	lc->started_ms = util_mono_ms();
+	curl_easy_setopt(lc->easy, CURLOPT_URL, url);
+	curl_easy_setopt(lc->easy, CURLOPT_HTTPHEADER, lc->headers);
+	curl_easy_setopt(lc->easy, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(lc->easy, CURLOPT_WRITEDATA, &lc->body);
+	curl_easy_setopt(lc->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(lc->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(lc->easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(lc->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+}
+
+static void list_finish(struct list_call *lc, const struct llm_backend *b, CURLcode cc,
+			struct llm_model_list *out)
+{
 	long status = 0;
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-	json_t *out = NULL;
+	curl_easy_getinfo(lc->easy, CURLINFO_RESPONSE_CODE, &status);
+	out->latency_ms = util_mono_ms() - lc->started_ms;
 	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curl_easy_strerror(cc));
+		out->fault = cc == CURLE_OPERATION_TIMEDOUT && status ? LLM_FAULT_TIMEOUT
+			     : cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_COULDNT_CONNECT ||
+			       cc == CURLE_COULDNT_RESOLVE_HOST ? LLM_FAULT_CONNECT : LLM_FAULT_STREAM;
+		snprintf(out->error, sizeof(out->error), "%s", curl_easy_strerror(cc));
 	} else if (status != 200) {
-		snprintf(err, errlen, "HTTP %ld", status);
+		out->fault = http_fault(status);
+		snprintf(out->error, sizeof(out->error), "HTTP %ld", status);
 	} else {
-		json_t *root = json_loadb(buf_str(&body), body.len, 0, NULL);
-		if (!json_is_object(root))
-			snprintf(err, errlen, "the model list is not JSON");
-		else
-			out = b->kind == LLM_OLLAMA ? normalise_ollama(root) : normalise_openai(root);
+		json_t *root = json_loadb(buf_str(&lc->body), lc->body.len, 0, NULL);
+		if (!json_is_object(root)) {
+			out->fault = LLM_FAULT_STREAM;
+			snprintf(out->error, sizeof(out->error), "the model list is not JSON");
+		} else {
+			out->models = b->kind == LLM_OLLAMA ? normalise_ollama(root) : normalise_openai(root);
+		}
 		json_decref(root);
 	}
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(easy);
-	buf_free(&body);
-	return out;
+	curl_slist_free_all(lc->headers);
+	curl_easy_cleanup(lc->easy);
+	buf_free(&lc->body);
+}
+
+void llm_list_models_many(const struct llm_backend *b, int n, long timeout_ms,
+			  struct llm_model_list *out)
+{
+	struct list_call *lc = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*lc));
+	CURLM *multi = curl_multi_init();
+	for (int i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		list_start(&lc[i], &b[i], timeout_ms);
+		curl_multi_add_handle(multi, lc[i].easy);
+	}
+	int running = n;
+	while (running > 0) {
+		if (curl_multi_perform(multi, &running) != CURLM_OK)
+			break;
+		if (running > 0)
+			curl_multi_poll(multi, NULL, 0, LLM_TICK_MS, NULL);
+	}
+	int left;
+	CURLMsg *msg;
+	while ((msg = curl_multi_info_read(multi, &left)))
+		for (int k = 0; k < n; k++)
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == lc[k].easy)
+				lc[k].result = msg->data.result;
+	for (int i = 0; i < n; i++) {
+		curl_multi_remove_handle(multi, lc[i].easy);
+		list_finish(&lc[i], &b[i], lc[i].result, &out[i]);
+	}
+	curl_multi_cleanup(multi);
+	free(lc);
+}
+
+json_t *llm_list_models(const struct llm_backend *b, long timeout_ms, char *err, size_t errlen)
+{
+	struct llm_model_list out;
+	llm_list_models_many(b, 1, timeout_ms, &out);
+	if (!out.models)
+		snprintf(err, errlen, "%s", out.error);
+	return out.models;
 }

@@ -27,19 +27,34 @@ struct llm_options {
 
 struct llm_limits {
 	long connect_ms;
-	long first_token_s;
-	long total_s;
+	long first_token_ms;  /* until the first token (or the end of a reply without any) */
+	long total_ms;        /* the whole call */
 };
 
 enum llm_outcome {
 	LLM_DONE,      /* the model finished */
 	LLM_STOPPED,   /* the caller asked to stop */
-	LLM_FAILED,    /* see error_code */
+	LLM_FAILED,    /* see error_code and fault */
+};
+
+/* What went wrong, for the pool: whether another backend may do better and
+ * whether the failure is the backend's (its circuit breaker counts it). */
+enum llm_fault {
+	LLM_FAULT_NONE,
+	LLM_FAULT_CONNECT,     /* no connection: refused, unreachable, connect timeout */
+	LLM_FAULT_TIMEOUT,     /* first-token or total time limit */
+	LLM_FAULT_SERVER,      /* HTTP 5xx, 408, 429 */
+	LLM_FAULT_AUTH,        /* HTTP 401/403: this backend's key is wrong */
+	LLM_FAULT_NOT_FOUND,   /* HTTP 404: this backend lacks the model */
+	LLM_FAULT_REQUEST,     /* other 4xx: the request itself is refused */
+	LLM_FAULT_STREAM,      /* drop, malformed line, error line, cut stream */
+	LLM_FAULT_LOCAL,       /* the reply outgrew its cap and the like */
 };
 
 struct llm_result {
 	enum llm_outcome outcome;
-	const char *error_code;   /* "llm_unavailable", "llm_timeout", "llm_error", "not_found" */
+	const char *error_code;   /* "llm_unavailable", "llm_timeout", "not_found" */
+	enum llm_fault fault;
 	char error_message[256];
 	bool connected;           /* the backend answered at all */
 	long http_status;
@@ -73,5 +88,22 @@ int llm_chat(const struct llm_backend *b, const char *model, json_t *messages,
  * ({"name","size","family","parameter_size","quantization_level","modified_at"}).
  * Returns a new array, or NULL with err filled. */
 json_t *llm_list_models(const struct llm_backend *b, long timeout_ms, char *err, size_t errlen);
+
+struct llm_model_list {
+	json_t *models;       /* new array, or NULL when the backend failed */
+	int64_t latency_ms;
+	enum llm_fault fault;
+	char error[128];
+};
+
+/* llm_list_models on n backends at once, so the slowest costs timeout_ms
+ * and not the sum. out[i] belongs to b[i]; free each models. */
+void llm_list_models_many(const struct llm_backend *b, int n, long timeout_ms,
+			  struct llm_model_list *out);
+
+/* Whether a retry on another backend may succeed where this one failed. */
+bool llm_fault_retryable(enum llm_fault f);
+/* Whether the failure is the backend's own (its breaker counts it). */
+bool llm_fault_is_backends(enum llm_fault f);
 
 #endif
