@@ -1,0 +1,158 @@
+// admin.js — /admin.html: edit the assistant's settings, enable/disable accounts and grant
+// or remove the admin role, and read the audit log; all through /cgi-bin/config.
+
+import { getJSON, postForm } from './api.js';
+import { $, el } from './dom.js';
+import { t, onLangChange } from './i18n.js';
+import { startAdminPage } from './guard.js';
+import { dateTime } from './format.js';
+import { describeError } from './errors.js';
+
+const CONFIG = '/cgi-bin/config';
+let me = null;
+let config = null;
+let modelNames = [];
+
+async function loadConfig({ fillForm = false } = {}) {
+  try {
+    config = await getJSON(CONFIG);
+    showAlert('#admin-error', null);
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) location.replace('/');
+    else showAlert('#admin-error', describeError(err));
+    return;
+  }
+  if (fillForm) fill();
+  renderUsers();
+  renderAudit();
+}
+
+async function loadModels() {
+  try {
+    const data = await getJSON('/cgi-bin/models');
+    modelNames = (Array.isArray(data.models) ? data.models : []).map((m) => m.name);
+  } catch {
+    modelNames = [];
+  }
+}
+
+function fill() {
+  const form = $('#config-form');
+  form.elements.system_prompt.value = config.system_prompt ?? '';
+  form.elements.temperature.value = config.temperature ?? '';
+  form.elements.top_p.value = config.top_p ?? '';
+  form.elements.num_predict.value = config.num_predict ?? '';
+  form.elements.open_registration.checked = Boolean(config.open_registration);
+  fillModels(config.default_model || '');
+}
+
+function fillModels(current) {
+  const names = [...modelNames];
+  if (current && !names.includes(current)) names.unshift(current);
+  const select = $('#default-model');
+  select.replaceChildren(...names.map((name) => new Option(name, name)));
+  if (names.length === 0) select.append(new Option(t('models.unavailable'), ''));
+  select.value = current;
+}
+
+async function save(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const button = form.querySelector('[type="submit"]');
+  button.disabled = true;
+  showAlert('#config-status', null);
+  try {
+    await postForm(CONFIG, {
+      system_prompt: form.elements.system_prompt.value,
+      default_model: form.elements.default_model.value || undefined,
+      temperature: form.elements.temperature.value,
+      top_p: form.elements.top_p.value,
+      num_predict: form.elements.num_predict.value,
+      open_registration: form.elements.open_registration.checked,
+    });
+    showAlert('#config-status', t('admin.saved'), 'ok');
+    await loadConfig();
+  } catch (err) {
+    showAlert('#config-status', describeError(err), 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/* ---------- users ---------- */
+
+function renderUsers() {
+  const users = Array.isArray(config?.users) ? config.users : [];
+  $('#users-empty').hidden = users.length > 0;
+  $('#user-rows').replaceChildren(...users.map(userRow));
+}
+
+function userRow(user) {
+  const isAdmin = user.role === 'admin';
+  const disabled = Boolean(user.disabled) && user.disabled !== '0';
+  const self = me && String(me.id) === String(user.id);
+  return el('tr', { 'data-testid': 'user-row', 'data-id': user.id, 'data-role': user.role, 'data-disabled': disabled ? '1' : '0' },
+    el('td', {}, el('span', { class: 'strong', text: user.username }),
+      self ? el('span', { class: 'badge', text: t('admin.you') }) : null),
+    el('td', {}, el('span', { class: `badge ${isAdmin ? 'accent' : ''}`, text: t(isAdmin ? 'admin.role_admin' : 'admin.role_user') })),
+    el('td', {}, el('span', { class: `badge ${disabled ? 'danger' : 'ok'}`, text: t(disabled ? 'admin.disabled' : 'admin.active') })),
+    el('td', { class: 'nowrap', text: dateTime(user.created_at) }),
+    el('td', { class: 'row-actions' },
+      userButton(user, 'toggle-disabled', t(disabled ? 'admin.enable' : 'admin.disable'), { disabled: disabled ? 0 : 1 }, !disabled),
+      userButton(user, 'toggle-admin', t(isAdmin ? 'admin.remove_admin' : 'admin.make_admin'), { role: isAdmin ? 'user' : 'admin' }, isAdmin)));
+}
+
+function userButton(user, testid, label, change, danger) {
+  const button = el('button', {
+    type: 'button',
+    class: `btn small${danger ? ' danger' : ''}`,
+    'data-testid': testid,
+    'aria-label': `${label}: ${user.username}`,
+    text: label,
+  });
+  button.addEventListener('click', () => changeUser(user, change, button));
+  return button;
+}
+
+async function changeUser(user, change, button) {
+  button.disabled = true;
+  showAlert('#users-status', null);
+  try {
+    await postForm(CONFIG, { action: 'user', user_id: user.id, ...change });
+    showAlert('#users-status', t('admin.user_updated', { name: user.username }), 'ok');
+    await loadConfig();
+  } catch (err) {
+    showAlert('#users-status', describeError(err), 'error');
+    button.disabled = false;
+  }
+}
+
+/* ---------- audit ---------- */
+
+function renderAudit() {
+  const entries = Array.isArray(config?.audit) ? config.audit : [];
+  $('#audit-empty').hidden = entries.length > 0;
+  $('#audit-rows').replaceChildren(...entries.map((entry) => el('tr', { 'data-testid': 'audit-row' },
+    el('td', { class: 'nowrap', text: dateTime(entry.at) }),
+    el('td', { class: 'strong', text: entry.actor ?? '' }),
+    el('td', {}, el('span', { class: 'badge', text: entry.action ?? '' })),
+    el('td', { class: 'detail', text: entry.detail ?? '' }))));
+}
+
+function showAlert(selector, text, kind = 'error') {
+  const box = $(selector);
+  box.hidden = !text;
+  box.textContent = text || '';
+  box.className = `alert${kind === 'ok' ? ' ok' : ''}`;
+}
+
+async function start() {
+  me = await startAdminPage();
+  if (!me) return;
+  $('#config-form').addEventListener('submit', save);
+  onLangChange(() => { renderUsers(); renderAudit(); });
+  await loadModels();
+  await loadConfig({ fillForm: true });
+}
+
+start();

@@ -1,0 +1,77 @@
+// composer.js — the message box: Enter sends, Shift+Enter breaks the line, IME composition
+// never sends, the box grows with its text, and quick actions fill in a starter phrase.
+
+import { t } from './i18n.js';
+
+export function initComposer({ form, input, sendButton, stopButton, quickActions, onSend, onStop }) {
+  let busy = false;
+
+  function refresh() {
+    sendButton.disabled = busy || input.value.trim() === '';
+  }
+
+  function grow() {
+    input.style.height = 'auto';
+    const max = parseFloat(getComputedStyle(input).maxHeight) || 200;
+    input.style.height = `${Math.min(input.scrollHeight, max)}px`;
+    input.classList.toggle('scrolls', input.scrollHeight > max);
+  }
+
+  function submit() {
+    const text = input.value;
+    if (busy || text.trim() === '') return;
+    input.value = '';
+    grow();
+    refresh();
+    onSend(text);
+  }
+
+  input.addEventListener('input', () => {
+    grow();
+    refresh();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey) return;
+    // keyCode 229: some browsers report the IME's Enter this way instead of isComposing.
+    if (event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    submit();
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+  stopButton.addEventListener('click', () => onStop());
+  for (const button of quickActions) {
+    button.addEventListener('click', () => fill(t(`quick.${button.dataset.action}.text`)));
+  }
+
+  function fill(text) {
+    input.value = text;
+    grow();
+    refresh();
+    input.focus();
+    input.setSelectionRange(text.length, text.length);
+  }
+
+  refresh();
+  return {
+    setBusy(value) {
+      busy = value;
+      stopButton.hidden = !value;
+      refresh();
+    },
+    // Puts text back when the server refused it, unless the user already typed something new.
+    restore(text) {
+      if (input.value.trim() === '') fill(text);
+    },
+    clear() {
+      input.value = '';
+      grow();
+      refresh();
+    },
+    focus() {
+      input.focus();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// errors.js — turns an ApiError (or any failure) into a sentence for the user.
+
+import { t, has } from './i18n.js';
+
+// Codes with a friendlier translated sentence; for the rest the server's message is shown.
+const FRIENDLY = new Set([
+  'network', 'rate_limited', 'llm_unavailable', 'llm_timeout', 'unauthorized', 'forbidden',
+  'payload_too_large', 'internal', 'not_found', 'bad_response', 'stream_interrupted',
+]);
+
+export function describeError(err) {
+  const code = err?.code || 'internal';
+  let text = FRIENDLY.has(code) && has(`error.${code}`) ? t(`error.${code}`) : (err?.message || t('error.internal'));
+  if (err?.retryAfter !== null && err?.retryAfter !== undefined && err.status === 429) {
+    text += ` ${t('error.retry_in', { s: err.retryAfter })}`;
+  }
+  return text;
+}
