@@ -23,8 +23,9 @@ struct text_toks {
 };
 
 /* A folded copy: ASCII lower case, Latin accents removed (ñ becomes n),
- * apostrophes dropped, anything else that is not a letter or a digit becomes
- * one space; '.' and ',' between two digits are kept (300.000, 1,5).
+ * apostrophes dropped, '$' a word of its own, anything else that is not a
+ * letter or a digit becomes one space; '.' and ',' between two digits are
+ * kept (300.000, 1,5).
  * Invalid UTF-8 bytes become spaces. */
 char *text_fold(struct arena *a, const char *s);
 /* Split a folded string on spaces (at most TEXT_MAX_TOKENS tokens). */

@@ -1,0 +1,39 @@
+/* directory: GET the office directory, one office per municipality;
+ * optional q finds offices by municipality or locality, tolerating typos
+ * and missing accents (API.md). Logged-in users only. */
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "directory.h"
+#include "req.h"
+#include "resp.h"
+
+#define MIN_SCORE 0.6
+
+static void handle(struct req *r)
+{
+	if (!req_allow(r, "GET") || req_parse(r) < 0)
+		return;
+	struct db *db = req_db(r);
+	if (!db || !auth_require_user(r, db))
+		return;
+	int64_t limit;
+	if (req_field_int(r, "limit", 100, 1, 500, &limit) < 0) {
+		resp_error(r, 400, "invalid_input", "limit is 1 to 500");
+		return;
+	}
+	struct directory_list list;
+	if (directory_search(db, &r->arena, req_field(r, "q", NULL), MIN_SCORE, (int)limit, &list) < 0) {
+		resp_internal(r, "the directory search failed");
+		return;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < list.n; i++)
+		json_array_append_new(arr, directory_office_json(&list.v[i], true));
+	resp_json(r, 200, json_pack("{s:o}", "offices", arr));
+}
+
+int main(void)
+{
+	return app_main("directory", handle, 0);
+}
