@@ -1,17 +1,190 @@
 /* metrics: measurements of every request and model call, written in one
  * short transaction when the request ends; a failure never breaks the answer. */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include "metrics.h"
+#include "app.h"
+#include "conf.h"
+#include "db.h"
 #include "req.h"
+#include "util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The ops tables arrive with migration 003. */
+#define METRICS_SCHEMA 3
+/* Old rows are deleted a batch at a time, so that no request pays for a
+ * long backlog at once. */
+#define METRICS_PRUNE_BATCH 2000
+
+struct metrics_call {
+	struct metrics_call *next;
+	struct metrics_llm_call c;
+};
+
+struct metrics {
+	struct metrics_call *head, **tail;
+	struct metrics_call *last;
+};
+
+static struct metrics *metrics_of(struct req *r)
+{
+	struct metrics *m = r->metrics;
+	if (!m) {
+		m = arena_alloc(&r->arena, sizeof(*m));
+		memset(m, 0, sizeof(*m));
+		m->tail = &m->head;
+		r->metrics = m;
+	}
+	return m;
+}
+
+/* lighttpd's mod_cgi sends SIGTERM to a CGI process as soon as it has read
+ * the whole answer, which would kill it before the request is recorded.
+ * Where nobody handles SIGTERM (a plain CGI program; chat and the FastCGI
+ * loop install their own handlers), it is blocked for the rest of the
+ * process: the program ends by itself a moment later, as a CGI does. */
+void metrics_request_begin(struct req *r)
+{
+	struct sigaction old;
+	metrics_of(r);
+	if (sigaction(SIGTERM, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+	    old.sa_handler == SIG_DFL) {
+		sigset_t term;
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+	}
+}
+
+static const char *copy(struct req *r, const char *s)
+{
+	return s ? arena_strdup(&r->arena, s) : NULL;
+}
 
 void metrics_llm_call(struct req *r, const struct metrics_llm_call *call)
 {
-	/* The storage lands with the operations schema (issue 4). */
-	(void)r;
-	(void)call;
+	struct metrics *m = metrics_of(r);
+	struct metrics_call *mc = arena_alloc(&r->arena, sizeof(*mc));
+	mc->next = NULL;
+	mc->c = *call;
+	mc->c.backend = copy(r, call->backend ? call->backend : "");
+	mc->c.model = copy(r, call->model ? call->model : "");
+	mc->c.outcome = copy(r, call->outcome ? call->outcome : "error");
+	mc->c.error_code = copy(r, call->error_code);
+	*m->tail = mc;
+	m->tail = &mc->next;
+	m->last = mc;
+}
+
+/* What the user saw go wrong: the API error answered, else, for a reply the
+ * model broke off (streamed answers keep status 200), the model's error. */
+static const char *request_error(struct req *r)
+{
+	if (r->error_code)
+		return r->error_code;
+	struct metrics *m = r->metrics;
+	if (m && m->last && m->last->c.error_code &&
+	    (strcmp(m->last->c.outcome, "error") == 0 || strcmp(m->last->c.outcome, "partial") == 0))
+		return m->last->c.error_code;
+	return NULL;
+}
+
+static int64_t clamp_ms(int64_t v)
+{
+	return v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : v;
+}
+
+static int record_call(struct db *db, int64_t request_id, int64_t now,
+		       const struct metrics_llm_call *c)
+{
+	static const char sql[] =
+		"INSERT INTO ops_llm_calls(request_id, at_ms, backend, model, first_token_ms, total_ms,"
+		" prompt_tokens, reply_tokens, gen_ns, outcome, error_code)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	int64_t gen_ns = c->eval_duration_ns > 0 ? c->eval_duration_ns : 0;
+	if (c->first_token_ms < 0)
+		return db_exec(db, sql, "IIssnIIIIss", request_id, now, c->backend, c->model,
+			       clamp_ms(c->total_ms), (int64_t)c->prompt_tokens, (int64_t)c->reply_tokens,
+			       gen_ns, c->outcome, c->error_code);
+	return db_exec(db, sql, "IIssIIIIIss", request_id, now, c->backend, c->model,
+		       clamp_ms(c->first_token_ms), clamp_ms(c->total_ms), (int64_t)c->prompt_tokens,
+		       (int64_t)c->reply_tokens, gen_ns, c->outcome, c->error_code);
+}
+
+static int record(struct req *r, struct db *db, int64_t now)
+{
+	int64_t duration = util_mono_ms() - r->started_ms;
+	if (db_exec(db, "INSERT INTO ops_requests(at_ms, program, method, status, error_code,"
+		    " duration_ms, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "IssisII", now,
+		    r->program ? r->program : "", r->method ? r->method : "", r->status,
+		    request_error(r), duration < 0 ? 0 : duration, r->user.id) < 0)
+		return -1;
+	int64_t id = db_last_id(db);
+	struct metrics *m = r->metrics;
+	for (struct metrics_call *mc = m ? m->head : NULL; mc; mc = mc->next)
+		if (record_call(db, id, now, &mc->c) < 0)
+			return -1;
+	return 0;
+}
+
+/* The first second still kept: retention counts whole UTC days. */
+int64_t metrics_keep_from(const struct conf *c, int64_t now_ms)
+{
+	return (now_ms / 86400000 - c->metrics_retention_days) * 86400;
+}
+
+/* Cheap when there is nothing to do: one index probe per table. */
+static int prune(struct req *r, struct db *db, int64_t now)
+{
+	int64_t keep = metrics_keep_from(app_conf(r->app), now), hit;
+	static const char *const logs[][2] = {
+		{ "SELECT 1 FROM ops_requests WHERE at_ms < ?1 LIMIT 1",
+		  "DELETE FROM ops_requests WHERE id IN (SELECT id FROM ops_requests WHERE at_ms < ?1 LIMIT ?2)" },
+		{ "SELECT 1 FROM ops_llm_calls WHERE at_ms < ?1 LIMIT 1",
+		  "DELETE FROM ops_llm_calls WHERE id IN (SELECT id FROM ops_llm_calls WHERE at_ms < ?1 LIMIT ?2)" },
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(logs); i++) {
+		int rc = db_int(db, &hit, logs[i][0], "I", keep * 1000);
+		if (rc < 0 || (rc == 1 && db_exec(db, logs[i][1], "Ii", keep * 1000, METRICS_PRUNE_BATCH) < 0))
+			return -1;
+	}
+	int rc = db_int(db, &hit, "SELECT 1 FROM ops_roll WHERE grain = 3600 AND t < ?1 UNION ALL "
+			"SELECT 1 FROM ops_roll_intents WHERE grain = 3600 AND t < ?1 UNION ALL "
+			"SELECT 1 FROM ops_roll_products WHERE grain = 3600 AND t < ?1 LIMIT 1", "I", keep);
+	if (rc != 1)
+		return rc;
+	static const char *const rolls[] = {
+		"DELETE FROM ops_roll WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_bins WHERE grain IN (3600, 86400) AND metric IN (0, 1) AND t < ?1",
+		"DELETE FROM ops_roll_models WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_errors WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_backends WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_intents WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_products WHERE grain IN (3600, 86400) AND t < ?1",
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(rolls); i++)
+		if (db_exec(db, rolls[i], "I", keep) < 0)
+			return -1;
+	return 0;
 }
 
 void metrics_request_end(struct req *r, struct db *db)
 {
-	(void)r;
-	(void)db;
+	/* health answers even on a database that was never migrated. */
+	if (db_schema_version(db) < METRICS_SCHEMA)
+		return;
+	int64_t now = util_now_ms();
+	if (db_begin(db) < 0) {
+		fprintf(stderr, "microchat metrics: %s request not recorded\n", r->program);
+		return;
+	}
+	if (record(r, db, now) < 0 || prune(r, db, now) < 0) {
+		db_rollback(db);
+		fprintf(stderr, "microchat metrics: %s request not recorded\n", r->program);
+		return;
+	}
+	if (db_commit(db) < 0)
+		fprintf(stderr, "microchat metrics: %s request not recorded (commit)\n", r->program);
 }

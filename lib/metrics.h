@@ -5,8 +5,9 @@
 
 #include <stdint.h>
 
-struct req;
+struct conf;
 struct db;
+struct req;
 
 struct metrics_llm_call {
 	const char *backend;      /* the backend's URL as configured */
@@ -20,10 +21,17 @@ struct metrics_llm_call {
 	const char *error_code;   /* NULL when none */
 };
 
+/* Called by app when a request starts, before its handler: makes sure a
+ * plain CGI process lives until its request is recorded. */
+void metrics_request_begin(struct req *r);
 /* Remember one model call of this request (copied into r's arena). */
 void metrics_llm_call(struct req *r, const struct metrics_llm_call *call);
 /* Record the request (program, method, status, duration, user) and its
  * model calls. Called by app after every request. */
 void metrics_request_end(struct req *r, struct db *db);
+
+/* The first Unix second whose measurements are kept (metrics_retention_days
+ * whole UTC days before today); older ones are pruned. */
+int64_t metrics_keep_from(const struct conf *c, int64_t now_ms);
 
 #endif

@@ -1,0 +1,41 @@
+/* stats: what the dashboard draws, for administrators: totals, messages per
+ * day, latency and time-to-first-token percentiles, tokens per second,
+ * models, intents, top products, errors and backends over 1, 7 or 30 days. */
+#include "app.h"
+#include "auth.h"
+#include "conf.h"
+#include "metrics.h"
+#include "req.h"
+#include "resp.h"
+#include "stats.h"
+#include "util.h"
+
+static void handle(struct req *r)
+{
+	if (!req_allow(r, "GET") || req_parse(r) < 0)
+		return;
+	struct db *db = req_db(r);
+	if (!db || !auth_require_admin(r, db))
+		return;
+	int64_t days;
+	if (req_field_int(r, "days", 7, 1, 30, &days) < 0 || (days != 1 && days != 7 && days != 30)) {
+		resp_error(r, 400, "invalid_input", "days must be 1, 7 or 30");
+		return;
+	}
+	const struct conf *c = app_conf(r->app);
+	int64_t now = util_now_ms();
+	struct stats_window w;
+	stats_window((int)days, now, metrics_keep_from(c, now), &w);
+	json_t *body = stats_json(db, &r->arena, &w, c->ollama_url);
+	if (!body) {
+		resp_internal(r, "reading the statistics failed");
+		return;
+	}
+	json_object_set_new(body, "took_ms", json_integer((json_int_t)(util_mono_ms() - r->started_ms)));
+	resp_json(r, 200, body);
+}
+
+int main(void)
+{
+	return app_main("stats", handle, 0);
+}
