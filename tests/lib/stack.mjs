@@ -90,9 +90,10 @@ export async function startStack(o = {}) {
     errorLog: () => (existsSync(path.join(runDir, 'error.log')) ? readFileSync(path.join(runDir, 'error.log'), 'utf8') : ''),
     sanitizerReports: () => sanitizerReports(runDir),
     admin: (...args) => execFileSync(ADMIN, args, { env, encoding: 'utf8' }),
-    // Rows of a read-only query on the test's database (sqlite3 CLI, JSON mode).
+    // Rows of a read-only query on the test's database (sqlite3 CLI, JSON mode;
+    // it waits, like the programs, when a closing process holds the file).
     sql: (query) => {
-      const out = execFileSync('sqlite3', ['-readonly', '-json', dbPath, query], { encoding: 'utf8' });
+      const out = execFileSync('sqlite3', ['-readonly', '-json', '-cmd', '.timeout 5000', dbPath, query], { encoding: 'utf8' });
       return out.trim() ? JSON.parse(out) : [];
     },
     async stop() {
