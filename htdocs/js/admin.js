@@ -39,19 +39,26 @@ async function loadModels() {
 function fill() {
   const form = $('#config-form');
   form.elements.system_prompt.value = config.system_prompt ?? '';
-  form.elements.temperature.value = config.temperature ?? '';
-  form.elements.top_p.value = config.top_p ?? '';
-  form.elements.num_predict.value = config.num_predict ?? '';
+  form.elements.temperature.value = tidy(config.temperature);
+  form.elements.top_p.value = tidy(config.top_p);
+  form.elements.num_predict.value = tidy(config.num_predict);
   form.elements.open_registration.checked = Boolean(config.open_registration);
   fillModels(config.default_model || '');
 }
 
+// 0.69999999999999996 (a double printed in full) is shown as 0.7.
+function tidy(value) {
+  const n = Number(value);
+  if (value === null || value === undefined || value === '' || !Number.isFinite(n)) return '';
+  return String(Math.round(n * 10000) / 10000);
+}
+
+// An empty default means "the first model the backends list".
 function fillModels(current) {
   const names = [...modelNames];
   if (current && !names.includes(current)) names.unshift(current);
   const select = $('#default-model');
-  select.replaceChildren(...names.map((name) => new Option(name, name)));
-  if (names.length === 0) select.append(new Option(t('models.unavailable'), ''));
+  select.replaceChildren(new Option(t('admin.auto_model'), ''), ...names.map((name) => new Option(name, name)));
   select.value = current;
 }
 
@@ -64,7 +71,7 @@ async function save(event) {
   try {
     await postForm(CONFIG, {
       system_prompt: form.elements.system_prompt.value,
-      default_model: form.elements.default_model.value || undefined,
+      default_model: form.elements.default_model.value,
       temperature: form.elements.temperature.value,
       top_p: form.elements.top_p.value,
       num_predict: form.elements.num_predict.value,
@@ -97,6 +104,7 @@ function userRow(user) {
     el('td', {}, el('span', { class: `badge ${isAdmin ? 'accent' : ''}`, text: t(isAdmin ? 'admin.role_admin' : 'admin.role_user') })),
     el('td', {}, el('span', { class: `badge ${disabled ? 'danger' : 'ok'}`, text: t(disabled ? 'admin.disabled' : 'admin.active') })),
     el('td', { class: 'nowrap', text: dateTime(user.created_at) }),
+    el('td', { class: 'nowrap', text: user.last_login_at ? dateTime(user.last_login_at) : '—' }),
     el('td', { class: 'row-actions' },
       userButton(user, 'toggle-disabled', t(disabled ? 'admin.enable' : 'admin.disable'), { disabled: disabled ? 0 : 1 }, !disabled),
       userButton(user, 'toggle-admin', t(isAdmin ? 'admin.remove_admin' : 'admin.make_admin'), { role: isAdmin ? 'user' : 'admin' }, isAdmin)));
@@ -136,7 +144,19 @@ function renderAudit() {
     el('td', { class: 'nowrap', text: dateTime(entry.at) }),
     el('td', { class: 'strong', text: entry.actor ?? '' }),
     el('td', {}, el('span', { class: 'badge', text: entry.action ?? '' })),
-    el('td', { class: 'detail', text: entry.detail ?? '' }))));
+    el('td', { class: 'detail', text: auditDetail(entry) }))));
+}
+
+// "temperature: 0.7 → 0.4 · detail", from whichever fields the entry has.
+function auditDetail(entry) {
+  const parts = [];
+  const change = entry.old_value != null || entry.new_value != null
+    ? `${entry.old_value ?? '∅'} → ${entry.new_value ?? '∅'}` : '';
+  if (entry.target && change) parts.push(`${entry.target}: ${change}`);
+  else if (entry.target) parts.push(entry.target);
+  else if (change) parts.push(change);
+  if (entry.detail) parts.push(entry.detail);
+  return parts.join(' · ');
 }
 
 function showAlert(selector, text, kind = 'error') {
@@ -150,7 +170,11 @@ async function start() {
   me = await startAdminPage();
   if (!me) return;
   $('#config-form').addEventListener('submit', save);
-  onLangChange(() => { renderUsers(); renderAudit(); });
+  onLangChange(() => {
+    renderUsers();
+    renderAudit();
+    fillModels($('#default-model').value);
+  });
   await loadModels();
   await loadConfig({ fillForm: true });
 }

@@ -39,18 +39,19 @@ function officeCard(office) {
   const shown = places.slice(0, 4).join(', ') + (places.length > 4 ? ` +${places.length - 4}` : '');
   return el('article', { class: 'card card-office', role: 'listitem', 'data-testid': 'office-card', 'data-id': office.id },
     el('h3', { class: 'card-title', text: office.municipio || t('cards.office') }),
-    shown ? el('div', { class: 'card-sub', text: shown, title: places.join(', ') }) : null,
+    office.dependencia ? el('div', { class: 'card-sub', text: office.dependencia, title: office.dependencia }) : null,
     line('pin', office.direccion),
     line('clock', office.horario),
+    shown ? line('building', `${t('cards.serves')}: ${shown}`, places.join(', ')) : null,
     el('div', { class: 'card-links' },
       link('phone', telHref(office.telefono), office.telefono, t('cards.call')),
       link('whatsapp', whatsappHref(office.whatsapp), t('cards.whatsapp'), t('cards.whatsapp_aria')),
       link('mail', mailHref(office.email), office.email, t('cards.email'))));
 }
 
-function line(name, text) {
+function line(name, text, title = null) {
   if (!text) return null;
-  return el('div', { class: 'card-line' }, icon(name), el('span', { text }));
+  return el('div', { class: 'card-line', title }, icon(name), el('span', { text }));
 }
 
 function link(name, href, text, label) {

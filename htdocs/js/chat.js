@@ -237,7 +237,11 @@ function onDone(stream, data) {
 function onStreamError(stream, data) {
   if (data.message_id) stream.bubble.update({ id: data.message_id });
   const err = new ApiError(data.message || '', { code: data.code || 'internal' });
-  stream.bubble.finish(data.status || 'error', () => describeError(err), 'error');
+  const status = data.status || 'error';
+  const note = status === 'partial'
+    ? () => `${t('error.broke_off')} (${err.message || err.code})`
+    : () => describeError(err, { detail: true });
+  stream.bubble.finish(status, note, 'error');
 }
 
 function onJSONReply(stream, data) {
@@ -262,7 +266,7 @@ function onFailure(stream, err) {
     ui.composer.restore(stream.text);
   }
   if (err instanceof ApiError) {
-    stream.bubble.finish('error', () => describeError(err), 'error');
+    stream.bubble.finish('error', () => describeError(err, { detail: err.code !== 'network' }), 'error');
     return;
   }
   onInterrupted(stream);

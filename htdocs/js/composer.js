@@ -73,5 +73,6 @@ export function initComposer({ form, input, sendButton, stopButton, quickActions
     focus() {
       input.focus();
     },
+    fill,
   };
 }

@@ -8,9 +8,12 @@ const FRIENDLY = new Set([
   'payload_too_large', 'internal', 'not_found', 'bad_response', 'stream_interrupted',
 ]);
 
-export function describeError(err) {
+// detail=true adds the server's own words in brackets when a translation replaced them.
+export function describeError(err, { detail = false } = {}) {
   const code = err?.code || 'internal';
-  let text = FRIENDLY.has(code) && has(`error.${code}`) ? t(`error.${code}`) : (err?.message || t('error.internal'));
+  const friendly = FRIENDLY.has(code) && has(`error.${code}`);
+  let text = friendly ? t(`error.${code}`) : (err?.message || t('error.internal'));
+  if (friendly && detail && err?.message) text += ` (${err.message})`;
   if (err?.retryAfter !== null && err?.retryAfter !== undefined && err.status === 429) {
     text += ` ${t('error.retry_in', { s: err.retryAfter })}`;
   }

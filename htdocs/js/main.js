@@ -89,6 +89,9 @@ function wire() {
     sidebar,
     models,
   });
+  for (const button of $$('[data-suggest]')) {
+    button.addEventListener('click', () => composer.fill(t(`suggest.${button.dataset.suggest}.prompt`)));
+  }
   $('#new-chat').addEventListener('click', () => {
     sidebar.closeDrawer();
     chat.newChat();

@@ -2,6 +2,7 @@
 
 export default {
   'app.title': 'microchat',
+  'app.loading': 'Loading…',
   'app.skip': 'Skip to the message box',
 
   'auth.tagline': 'Your assistant, on your own server.',
@@ -63,6 +64,19 @@ export default {
   'chat.not_found': 'That conversation no longer exists.',
   'chat.gave_up': 'The reply is still unfinished; reload the page later to see all of it.',
 
+  'suggest.1.title': 'Find a laptop',
+  'suggest.1.text': 'under $500,000 CLP',
+  'suggest.1.prompt': 'I am looking for a laptop under $500,000',
+  'suggest.2.title': 'Get a recommendation',
+  'suggest.2.text': 'headphones for work',
+  'suggest.2.prompt': 'Which headphones do you recommend for working from home?',
+  'suggest.3.title': 'Find an office',
+  'suggest.3.text': 'address, opening hours and contact',
+  'suggest.3.prompt': 'Where is the office closest to Villa Carlos Paz?',
+  'suggest.4.title': 'Compare prices',
+  'suggest.4.text': 'between two brands',
+  'suggest.4.prompt': 'Compare the prices of Samsung and LG TVs',
+
   'composer.label': 'Message',
   'composer.placeholder': 'Type your message…',
   'composer.send': 'Send',
@@ -107,6 +121,7 @@ export default {
   'cards.aria': 'Related results',
   'cards.unnamed': 'Product',
   'cards.office': 'Office',
+  'cards.serves': 'Serves',
   'cards.in_stock': 'In stock: {n}',
   'cards.low_stock': 'Only {n} left',
   'cards.out_of_stock': 'Out of stock',
@@ -132,6 +147,7 @@ export default {
   'error.not_found': 'Not found.',
   'error.internal': 'Something went wrong on the server. Please try again.',
   'error.bad_response': 'The server sent an unexpected answer.',
+  'error.broke_off': 'The model stopped answering before it finished.',
   'error.stream_interrupted': 'The connection broke before the reply finished.',
 
   'dash.page_title': 'microchat · Dashboard',
@@ -188,6 +204,7 @@ export default {
   'admin.system_prompt': 'System prompt',
   'admin.system_prompt_help': 'Sent to the model at the start of every conversation.',
   'admin.default_model': 'Default model',
+  'admin.auto_model': 'Automatic (the first model the backend lists)',
   'admin.temperature': 'Temperature',
   'admin.temperature_help': '0 = precise, 2 = creative',
   'admin.top_p': 'Top p',
@@ -202,6 +219,7 @@ export default {
   'admin.role': 'Role',
   'admin.state': 'State',
   'admin.created': 'Created',
+  'admin.last_login': 'Last sign-in',
   'admin.actions': 'Actions',
   'admin.you': 'you',
   'admin.role_admin': 'Admin',

@@ -2,6 +2,7 @@
 
 export default {
   'app.title': 'microchat',
+  'app.loading': 'Cargando…',
   'app.skip': 'Ir al mensaje',
 
   'auth.tagline': 'Tu asistente, en tu propio servidor.',
@@ -63,6 +64,19 @@ export default {
   'chat.not_found': 'Esa conversación ya no existe.',
   'chat.gave_up': 'La respuesta sigue sin terminar; recarga la página más tarde para verla completa.',
 
+  'suggest.1.title': 'Buscar un notebook',
+  'suggest.1.text': 'por menos de $500.000',
+  'suggest.1.prompt': 'Busco un notebook por menos de $500.000',
+  'suggest.2.title': 'Pedir una recomendación',
+  'suggest.2.text': 'audífonos para el trabajo',
+  'suggest.2.prompt': '¿Qué audífonos me recomiendas para trabajar desde la casa?',
+  'suggest.3.title': 'Encontrar una oficina',
+  'suggest.3.text': 'dirección, horario y contacto',
+  'suggest.3.prompt': '¿Dónde queda la oficina más cercana a Villa Carlos Paz?',
+  'suggest.4.title': 'Comparar precios',
+  'suggest.4.text': 'entre dos marcas',
+  'suggest.4.prompt': 'Compara los precios de los televisores Samsung y LG',
+
   'composer.label': 'Mensaje',
   'composer.placeholder': 'Escribe tu mensaje…',
   'composer.send': 'Enviar',
@@ -107,6 +121,7 @@ export default {
   'cards.aria': 'Resultados relacionados',
   'cards.unnamed': 'Producto',
   'cards.office': 'Oficina',
+  'cards.serves': 'Atiende a',
   'cards.in_stock': 'Stock: {n}',
   'cards.low_stock': 'Quedan {n}',
   'cards.out_of_stock': 'Sin stock',
@@ -132,6 +147,7 @@ export default {
   'error.not_found': 'No se encontró.',
   'error.internal': 'Algo falló en el servidor. Inténtalo de nuevo.',
   'error.bad_response': 'El servidor respondió algo inesperado.',
+  'error.broke_off': 'El modelo dejó de responder antes de terminar.',
   'error.stream_interrupted': 'La conexión se cortó antes de que terminara la respuesta.',
 
   'dash.page_title': 'microchat · Panel',
@@ -188,6 +204,7 @@ export default {
   'admin.system_prompt': 'Instrucciones del sistema',
   'admin.system_prompt_help': 'Se envían al modelo al comienzo de cada conversación.',
   'admin.default_model': 'Modelo por defecto',
+  'admin.auto_model': 'Automático (el primero que ofrezca el servidor de modelos)',
   'admin.temperature': 'Temperatura',
   'admin.temperature_help': '0 = preciso, 2 = creativo',
   'admin.top_p': 'Top p',
@@ -202,6 +219,7 @@ export default {
   'admin.role': 'Rol',
   'admin.state': 'Estado',
   'admin.created': 'Creado',
+  'admin.last_login': 'Último ingreso',
   'admin.actions': 'Acciones',
   'admin.you': 'tú',
   'admin.role_admin': 'Administrador',
