@@ -18,8 +18,7 @@ const PURIFY = {
   ADD_ATTR: ['data-lang', 'target'],
 };
 
-// Links open in a new tab without an opener; images may only come from this site or data:
-// (anything else would be blocked by the content security policy anyway).
+// Links open in a new tab without an opener; images only from data: URLs.
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A' && node.hasAttribute('href')) {
     node.setAttribute('target', '_blank');
@@ -30,14 +29,15 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+// Model output has no business loading files: only inline data: images are kept.
 function isLocalImage(src) {
-  if (src.startsWith('data:image/')) return true;
-  try {
-    return new URL(src, location.href).origin === location.origin;
-  } catch {
-    return false;
-  }
+  return src.startsWith('data:image/');
 }
+
+// Raw HTML in model output: event handlers and style attributes are dropped before
+// DOMPurify parses it, only so the browser does not log CSP reports for them;
+// DOMPurify is still what makes the HTML safe.
+const NOISY_ATTR = /\s(?:on[a-z]+|style)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi;
 
 // marked writes the fence language as class="language-x"; keep it in a data attribute
 // because DOMPurify drops class attributes from model output.
@@ -47,6 +47,9 @@ marked.use({
       const name = (lang || '').trim().split(/\s+/)[0].toLowerCase().replace(/[^a-z0-9_+#.-]/g, '');
       const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
       return `<pre><code data-lang="${name}">${escaped}\n</code></pre>\n`;
+    },
+    html({ text }) {
+      return text.replace(NOISY_ATTR, '');
     },
   },
 });
@@ -66,13 +69,11 @@ export function renderMarkdown(target, text, { final = true } = {}) {
 function decorate(code, final) {
   const lang = code.dataset.lang || '';
   const source = code.textContent.replace(/\n$/, '');
-  let label = lang;
   if (lang && hljs.getLanguage(lang)) {
     code.innerHTML = hljs.highlight(source, { language: lang, ignoreIllegals: true }).value;
   } else if (final && source.length < 20000) {
-    const guess = hljs.highlightAuto(source);
-    code.innerHTML = guess.value;
-    label = lang || guess.language || '';
+    // The guess only colours the code; the label does not claim a language nobody named.
+    code.innerHTML = hljs.highlightAuto(source).value;
   } else {
     code.textContent = source;
   }
@@ -80,7 +81,7 @@ function decorate(code, final) {
   const pre = code.parentElement;
   const block = el('div', { class: 'code-block' });
   pre.replaceWith(block);
-  block.append(codeHeader(label || t('code.plain'), source), pre);
+  block.append(codeHeader(lang || t('code.plain'), source), pre);
 }
 
 function codeHeader(label, source) {

@@ -134,7 +134,7 @@ export default {
   'code.copy_aria': 'Copy the code',
   'code.copied': 'Copied!',
   'code.copy_failed': 'Could not copy',
-  'code.plain': 'text',
+  'code.plain': 'code',
 
   'error.network': 'Cannot reach the server. Check your connection and try again.',
   'error.rate_limited': 'Too many requests.',

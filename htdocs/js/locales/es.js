@@ -134,7 +134,7 @@ export default {
   'code.copy_aria': 'Copiar el código',
   'code.copied': '¡Copiado!',
   'code.copy_failed': 'No se pudo copiar',
-  'code.plain': 'texto',
+  'code.plain': 'código',
 
   'error.network': 'No hay conexión con el servidor. Revisa tu red e inténtalo de nuevo.',
   'error.rate_limited': 'Demasiadas solicitudes.',
