@@ -87,6 +87,7 @@ export async function startStack(o = {}) {
   }
   const stack = {
     url: `http://127.0.0.1:${port}`, port, runDir, dbPath, env, emulators,
+    pid: server.pid, // lighttpd's; its children are the CGI processes or FastCGI workers
     errorLog: () => (existsSync(path.join(runDir, 'error.log')) ? readFileSync(path.join(runDir, 'error.log'), 'utf8') : ''),
     sanitizerReports: () => sanitizerReports(runDir),
     admin: (...args) => execFileSync(ADMIN, args, { env, encoding: 'utf8' }),
@@ -98,8 +99,9 @@ export async function startStack(o = {}) {
     },
     async stop() {
       await new Promise((resolve) => {
-        if (server.exitCode !== null) return resolve();
-        server.once('exit', resolve);
+        if (server.exitCode !== null || server.signalCode !== null) return resolve();
+        const hard = setTimeout(() => server.kill('SIGKILL'), 5000);
+        server.once('exit', () => { clearTimeout(hard); resolve(); });
         server.kill('SIGTERM');
       });
       // Give CGI processes that lighttpd signalled a moment to write reports.
