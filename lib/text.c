@@ -105,15 +105,24 @@ char *text_fold(struct arena *a, const char *s)
 	return out;
 }
 
+static int count_tokens(const char *s)
+{
+	int n = 0;
+	for (const char *p = s; *p; p++)
+		n += *p != ' ' && (p == s || p[-1] == ' ');
+	return n < TEXT_MAX_TOKENS ? n : TEXT_MAX_TOKENS;
+}
+
+/* The tokens point into one copy of the text, cut with NUL bytes. */
 void text_tokens(struct arena *a, const char *folded, struct text_toks *out)
 {
-	out->v = arena_alloc(a, sizeof(struct text_tok) * TEXT_MAX_TOKENS);
+	out->v = arena_alloc(a, sizeof(struct text_tok) * (size_t)(count_tokens(folded) + 1));
 	out->n = 0;
-	const char *p = folded;
+	char *p = arena_strdup(a, folded);
 	while (*p && out->n < TEXT_MAX_TOKENS) {
 		while (*p == ' ')
 			p++;
-		const char *start = p;
+		char *start = p;
 		bool num = false;
 		while (*p && *p != ' ')
 			num |= is_digit(*p++);
@@ -121,8 +130,12 @@ void text_tokens(struct arena *a, const char *folded, struct text_toks *out)
 			break;
 		struct text_tok *t = &out->v[out->n++];
 		t->len = (size_t)(p - start);
-		t->s = arena_strndup(a, start, t->len);
+		if (*p)
+			*p++ = '\0';
+		t->s = start;
 		t->num = num;
+		t->stop = text_is_stopword(t->s, t->len);
+		t->canon = NULL;
 	}
 }
 
@@ -166,30 +179,52 @@ bool text_same_word(const char *a, size_t na, const char *b, size_t nb)
 	return gender_pair(a, ma, b, mb);
 }
 
+/* Sorted (text_is_stopword searches it; a unit test checks the order). */
 static const char *const stopwords[] = {
-	/* Spanish */
-	"a", "al", "algo", "algun", "alguna", "alguno", "con", "de", "del", "e", "el", "ella",
-	"en", "entre", "es", "esa", "ese", "eso", "esta", "este", "esto", "la", "las", "le",
-	"les", "lo", "los", "me", "mi", "mis", "muy", "o", "para", "pero", "por", "que",
-	"se", "si", "sin", "su", "sus", "te", "tu", "tus", "u", "un", "una", "unas", "uno",
-	"unos", "y", "ya", "yo", "hay", "ver", "mas", "como", "cual", "cuales", "donde",
-	"cuando", "quien", "son", "soy", "esta", "estan", "tiene", "tienen", "tengo", "hola",
-	"favor", "porfa", "porfavor", "gracias", "bien", "bueno", "buena", "buenas", "otro",
-	"otra", "todo", "toda", "todos", "todas", "aqui", "ahi", "alla", "hoy", "ahora",
-	/* English */
-	"an", "and", "any", "are", "at", "be", "by", "can", "do", "does", "for", "from",
-	"have", "has", "how", "i", "im", "in", "is", "it", "its", "me", "my", "of", "on",
-	"or", "please", "some", "the", "that", "this", "to", "what", "which", "with",
-	"you", "your", "want", "need", "show", "get", "hi", "hello", "thanks", "there",
-	"where", "who", "one", "ones", "much", "many", "more",
+	"a", "ahi", "ahora", "al", "algo", "algun", "alguna", "alguno", "alla", "an", "and", "any",
+	"aqui", "are", "at", "be", "bien", "buena", "buenas", "bueno", "by", "can", "como", "con",
+	"cual", "cuales", "cuando", "de", "del", "do", "does", "donde", "e", "el", "ella", "en",
+	"entre", "es", "esa", "ese", "eso", "esta", "estan", "este", "esto", "favor", "for", "from",
+	"get", "gracias", "has", "have", "hay", "hello", "hi", "hola", "how", "hoy", "i", "im", "in",
+	"is", "it", "its", "la", "las", "le", "les", "lo", "los", "many", "mas", "me", "mi", "mis",
+	"more", "much", "muy", "my", "need", "o", "of", "on", "one", "ones", "or", "otra", "otro",
+	"para", "pero", "please", "por", "porfa", "porfavor", "que", "quien", "se", "show", "si",
+	"sin", "some", "son", "soy", "su", "sus", "te", "tengo", "thanks", "that", "the", "there",
+	"this", "tiene", "tienen", "to", "toda", "todas", "todo", "todos", "tu", "tus", "u", "un",
+	"una", "unas", "uno", "unos", "ver", "want", "what", "where", "which", "who", "with", "y",
+	"ya", "yo", "you", "your",
 };
+
+static int stop_cmp(const char *s, const char *w, size_t n)
+{
+	int c = strncmp(s, w, n);
+	return c ? c : (unsigned char)s[n];
+}
 
 bool text_is_stopword(const char *w, size_t n)
 {
-	for (size_t i = 0; i < sizeof(stopwords) / sizeof(stopwords[0]); i++)
-		if (strlen(stopwords[i]) == n && memcmp(stopwords[i], w, n) == 0)
+	if (n == 0 || n > 8 || w[0] < 'a' || w[0] > 'y')
+		return false;
+	size_t lo = 0, hi = sizeof(stopwords) / sizeof(stopwords[0]);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = stop_cmp(stopwords[mid], w, n);
+		if (c == 0)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
+}
+
+bool text_stopwords_sorted(void)
+{
+	for (size_t i = 1; i < sizeof(stopwords) / sizeof(stopwords[0]); i++)
+		if (strcmp(stopwords[i - 1], stopwords[i]) >= 0)
+			return false;
+	return true;
 }
 
 static const char *const es_words[] = {

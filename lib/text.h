@@ -12,9 +12,12 @@ struct arena;
 #define TEXT_MAX_TOKENS 96
 
 struct text_tok {
-	const char *s;  /* folded, NUL-terminated */
+	const char *s;      /* folded, NUL-terminated */
 	size_t len;
-	bool num;       /* contains a digit */
+	bool num;           /* contains a digit */
+	bool stop;          /* a function word (text_is_stopword) */
+	const char *canon;  /* NULL, or a canonical form a user of the tokens
+			     * sets (the NLU: "kg" for "kilos") */
 };
 
 struct text_toks {
@@ -39,6 +42,8 @@ void text_fold_tokens(struct arena *a, const char *s, struct text_toks *out);
 bool text_same_word(const char *a, size_t na, const char *b, size_t nb);
 /* Function words that never name a product, brand or place by themselves. */
 bool text_is_stopword(const char *w, size_t n);
+/* For the unit test: the list is sorted, as the search needs. */
+bool text_stopwords_sorted(void);
 /* "es" or "en": the language of the message (Spanish unless English is
  * clearly more likely). original is the unfolded text (for ñ, ¿, ¡, accents). */
 const char *text_lang(const struct text_toks *t, const char *original);
