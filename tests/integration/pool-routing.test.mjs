@@ -68,6 +68,20 @@ test('a model only one backend has is only sent there', async () => {
   assert.equal(stats(b).chat_requests, 4);
 });
 
+test('a backend that no longer has a model its cached list names is skipped, then forgotten for that model', async () => {
+  await resetAll();
+  await emuConfig(a, { models: ['only-a:1b'] }); // the cached list (30 s) still says llama3.2:1b
+  for (let i = 0; i < 4; i++) {
+    const s = await chatStream(stack, user.token, { message: `ya no ${i}`, model: 'llama3.2:1b' });
+    assert.equal(s.events.at(-1).event, 'done', JSON.stringify(s.events.at(-1)));
+  }
+  assert.equal(stats(a).chat_requests, 1, 'a was tried once (its turn came), answered 404');
+  assert.equal(stats(b).completed, 4);
+  assert.equal(stack.sql(`SELECT count(*) AS n FROM backend_models WHERE url = '${a.url}' AND name = 'llama3.2:1b'`)[0].n, 0);
+  assert.equal(stack.sql(`SELECT breaker FROM backends WHERE url = '${a.url}'`)[0].breaker, 'closed', 'a missing model is not the backend failing');
+  await emuConfig(a, { models: ['llama3.2:1b', 'only-a:1b'] });
+});
+
 test('a model no backend serves is refused without calling any', async () => {
   await resetAll();
   const r = await api(stack, '/cgi-bin/chat', { token: user.token, form: { message: 'hola', model: 'nadie:70b' } });

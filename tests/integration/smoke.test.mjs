@@ -9,11 +9,11 @@ after(async () => { await stack.stop(); });
 
 test('a new user registers, chats with a streamed reply and finds it in history', async () => {
   const u = await register(stack);
-  const s = await chatStream(stack, u.token, { message: 'hola microchat' });
+  const s = await chatStream(stack, u.token, { message: 'cuéntame un chiste sobre gatos' });
   assert.equal(s.status, 200);
   assert.deepEqual(s.events.map((e) => e.event).filter((e, i, a) => a.indexOf(e) === i), ['meta', 'token', 'done']);
   const text = tokensOf(s.events);
-  assert.match(text, /hola microchat/);
+  assert.match(text, /chiste sobre gatos/);
   const h = await api(stack, `/cgi-bin/history?id=${s.events[0].data.conversation_id}`, { token: u.token });
   assert.equal(h.status, 200);
   assert.equal(h.json.messages.length, 2);
