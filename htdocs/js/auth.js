@@ -105,7 +105,7 @@ function showError(text) {
 export function showAuth(message = null) {
   view.hidden = false;
   showError(message);
-  const visible = view.querySelector('form:not([hidden]) input');
+  const visible = view.querySelector('[role="tabpanel"]:not([hidden]) input');
   visible?.focus();
 }
 

@@ -17,7 +17,7 @@ export function renderContext(context) {
 
 function productCard(product) {
   const sub = [product.brand, product.category].filter(Boolean).join(' · ');
-  return el('article', { class: 'card card-product', role: 'listitem', 'data-testid': 'product-card', 'data-id': product.id },
+  return el('div', { class: 'card card-product', role: 'listitem', 'data-testid': 'product-card', 'data-id': product.id },
     el('h3', { class: 'card-title', text: product.name || t('cards.unnamed') }),
     sub ? el('div', { class: 'card-sub', text: sub, title: sub }) : null,
     el('div', { class: 'card-row' },
@@ -37,7 +37,7 @@ function stockBadge(stock) {
 function officeCard(office) {
   const places = Array.isArray(office.localidades) ? office.localidades : [];
   const shown = places.slice(0, 4).join(', ') + (places.length > 4 ? ` +${places.length - 4}` : '');
-  return el('article', { class: 'card card-office', role: 'listitem', 'data-testid': 'office-card', 'data-id': office.id },
+  return el('div', { class: 'card card-office', role: 'listitem', 'data-testid': 'office-card', 'data-id': office.id },
     el('h3', { class: 'card-title', text: office.municipio || t('cards.office') }),
     office.dependencia ? el('div', { class: 'card-sub', text: office.dependencia, title: office.dependencia }) : null,
     line('pin', office.direccion),
