@@ -1,0 +1,24 @@
+// Headless Chromium (Debian's) driven by playwright-core, as the probe of
+// this machine kind does it: no downloads, no background networking.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
+
+// A page that fails the test on any console error or CSP violation.
+export async function strictPage(browser, o = {}) {
+  const context = await browser.newContext({ viewport: o.viewport || { width: 1280, height: 800 }, locale: o.locale || 'es-CL' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return { context, page, problems };
+}
