@@ -26,6 +26,10 @@ struct assist {
 	const char *fallback_answer;
 	/* Whether the catalog or directory found anything (for the log). */
 	bool found;
+	/* "es" or "en": the language of the message. */
+	const char *lang;
+	/* Microseconds the understanding and the look-ups took. */
+	long long elapsed_us;
 };
 
 /* Understand message and look up the data. Strings live in r's arena; the

@@ -187,12 +187,13 @@ int catalog_get(struct db *db, struct arena *a, int64_t id, struct catalog_produ
 }
 
 int catalog_similar(struct db *db, struct arena *a, const struct catalog_product *p,
-		    int limit, struct catalog_list *out)
+		    int64_t min_price, int64_t max_price, int limit, struct catalog_list *out)
 {
 	const char *fts = catalog_fts_query(a, p->name, true);
 	limit = clamp_limit(limit);
-	/* score: same category 4, each shared feature 1, then the FTS rank of
-	 * the product's own name (bm25 is negative: lower is closer). */
+	/* In the same category and price range: the most shared features
+	 * first, then the FTS rank of the product's own name (bm25 is
+	 * negative: lower is closer), then the nearest price. */
 	sqlite3_stmt *st = db_query(db,
 		"SELECT " PRODUCT_COLS ", (SELECT count(*) FROM product_features a"
 		"  JOIN product_features b ON b.feature = a.feature AND b.product_id = p.id"
@@ -200,11 +201,11 @@ int catalog_similar(struct db *db, struct arena *a, const struct catalog_product
 		" FROM products p JOIN categories c ON c.id = p.category_id"
 		" LEFT JOIN (SELECT rowid AS fid, bm25(products_fts, 10.0, 6.0, 4.0, 1.0, 3.0) AS rank"
 		"  FROM products_fts WHERE products_fts MATCH ?3) f ON f.fid = p.id"
-		" WHERE p.active = 1 AND p.stock > 0 AND p.id <> ?1"
-		"  AND (p.category_id = ?2 OR f.fid IS NOT NULL)"
-		" ORDER BY (p.category_id = ?2) * 4 + shared - coalesce(f.rank, 0) DESC,"
-		"  abs(p.price - ?4) LIMIT ?5",
-		"IIsII", p->id, p->category_id, fts ? fts : "\"\"", p->price, (int64_t)limit);
+		" WHERE p.active = 1 AND p.stock > 0 AND p.id <> ?1 AND p.category_id = ?2"
+		"  AND (?6 < 0 OR p.price >= ?6) AND (?7 < 0 OR p.price <= ?7)"
+		" ORDER BY shared - coalesce(f.rank, 0) DESC, abs(p.price - ?4) LIMIT ?5",
+		"IIsIIII", p->id, p->category_id, fts ? fts : "\"\"", p->price, (int64_t)limit, min_price,
+		max_price);
 	return read_list(a, st, limit, out);
 }
 

@@ -63,10 +63,11 @@ int catalog_search(struct db *db, struct arena *a, const struct catalog_filter *
 		   struct catalog_list *out);
 /* One product by id: 1 found, 0 not, -1 error. */
 int catalog_get(struct db *db, struct arena *a, int64_t id, struct catalog_product *out);
-/* In-stock products like p: the same category first, then shared features,
- * then the FTS rank of p's name; p itself and the ids in skip excluded. */
+/* In-stock products like p, in its category and within [min_price,
+ * max_price] (-1: open): the most shared features first, then the FTS
+ * rank of p's name, then the nearest price; p itself excluded. */
 int catalog_similar(struct db *db, struct arena *a, const struct catalog_product *p,
-		    int limit, struct catalog_list *out);
+		    int64_t min_price, int64_t max_price, int limit, struct catalog_list *out);
 /* With f's price range ignored, the products whose price is closest to it. */
 int catalog_nearest_price(struct db *db, struct arena *a, const struct catalog_filter *f,
 			  int limit, struct catalog_list *out);

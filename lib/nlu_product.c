@@ -2,8 +2,8 @@
  *
  * A mention qualifies when it holds a word that points at products rather
  * than at a brand or a kind of product (a model name: "pegasus", "a55",
- * "instaview") together with another word, or alone when that word is
- * long and belongs to a single product; or a model number with another
+ * "instaview") together with another word, or alone when it is a model
+ * code of letters and digits ("s24", "m3"); or a model number with another
  * word ("xiaomi 14", "jeans levis 501"); or "the <kind> <brand>" ("la
  * trotadora oxford"). The best mention wins when no other product fits the
  * same words as well: when the winner still has model words the user did
@@ -19,7 +19,6 @@
 #include "util.h"
 
 #define EPS 1e-9
-#define SINGLE_WORD_MIN 5
 
 struct cand {
 	const struct nlu_product *p;
@@ -35,6 +34,7 @@ struct ctx {
 	const bool *mask;   /* words that are features: never identify */
 	bool free_word[TEXT_MAX_TOKENS];
 	bool *candidate;    /* per product: has a word of the message */
+	bool *taken;        /* words of every mention, taken or ambiguous */
 };
 
 static int name_word(const struct nlu_product *p, const struct text_tok *w)
@@ -104,7 +104,7 @@ static void run_word(const struct ctx *c, const struct nlu_product *p, int k, in
 	r->words++;
 	if (identifying(c->v, p, j) && !c->mask[k]) {
 		r->ident++;
-		r->single_ok |= (p->df[j] == 1 && t->len >= SINGLE_WORD_MIN) || model_code(t);
+		r->single_ok |= model_code(t);
 	}
 	r->number |= digits_only(t) && !p->brand_word[j];
 	r->brand |= p->brand_word[j];
@@ -171,8 +171,8 @@ static int affinity(const struct nlu_product *p, const struct nlu_product_hit *o
 	int shared = 0;
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < p->toks.n; j++)
-			if (!p->brand_word[j] && name_word(out[i].p, &p->toks.v[j]) >= 0 &&
-			    !digits_only(&p->toks.v[j]))
+			if (!p->brand_word[j] && !p->toks.v[j].num && !p->toks.v[j].stop &&
+			    name_word(out[i].p, &p->toks.v[j]) >= 0)
 				shared++;
 	return shared;
 }
@@ -230,8 +230,9 @@ static bool pick(struct ctx *c, struct nlu_product_hit *out, int *n)
 		return false;
 	if (!ambiguous(c, &best, out, *n))
 		out[(*n)++] = (struct nlu_product_hit){ best.p, best.start, best.end };
+	/* An ambiguous mention still names a product: its words are not features. */
 	for (int k = best.start; k < best.end; k++)
-		c->free_word[k] = false;
+		c->free_word[k] = false, c->taken[k] = true;
 	return true;
 }
 
@@ -248,7 +249,7 @@ static void by_position(struct nlu_product_hit *h, int n)
 int nlu_product_find(const struct nlu_vocab *v, const struct text_toks *m, const bool *blocked,
 		     const bool *features, bool *taken, struct nlu_product_hit *out, int max)
 {
-	struct ctx c = { .v = v, .m = m, .mask = features };
+	struct ctx c = { .v = v, .m = m, .mask = features, .taken = taken };
 	bool none = false;
 	c.candidate = v->nproducts ? calloc((size_t)v->nproducts, sizeof(bool)) : &none;
 	if (!c.candidate)
@@ -264,8 +265,5 @@ int nlu_product_find(const struct nlu_vocab *v, const struct text_toks *m, const
 	if (c.candidate != &none)
 		free(c.candidate);
 	by_position(out, n);
-	for (int i = 0; i < n; i++)
-		for (int k = out[i].start; k < out[i].end; k++)
-			taken[k] = true;
 	return n;
 }

@@ -22,7 +22,8 @@ struct nlu_product_hit {
 /* Up to max products in the order mentioned. blocked words (prices,
  * measures) are not looked at; features marks words that name a feature
  * ("oled", "smart tv"), which can be part of a mention but never identify
- * a product; the words of each mention are marked in taken. Returns how many. */
+ * a product; the words of each mention (taken or found ambiguous) are
+ * marked in taken. Returns how many. */
 int nlu_product_find(const struct nlu_vocab *v, const struct text_toks *m, const bool *blocked,
 		     const bool *features, bool *taken, struct nlu_product_hit *out, int max);
 
