@@ -257,13 +257,12 @@ function onJSONReply(stream, data) {
 }
 
 function onFailure(stream, err) {
+  // Refused before it was stored (or the session ended): give the text back to the user.
+  if (err instanceof ApiError && err.status >= 400 && err.status < 500) ui.composer.restore(stream.text);
   if (stream.detached) return;
   if (stream.stopped) {
     stream.bubble.finish('stopped');
     return;
-  }
-  if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 401) {
-    ui.composer.restore(stream.text);
   }
   if (err instanceof ApiError) {
     stream.bubble.finish('error', () => describeError(err, { detail: err.code !== 'network' }), 'error');

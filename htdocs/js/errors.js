@@ -8,12 +8,15 @@ const FRIENDLY = new Set([
   'payload_too_large', 'internal', 'not_found', 'bad_response', 'stream_interrupted',
 ]);
 
+// Codes whose server message says nothing the translation does not already say.
+const PLAIN = new Set(['network', 'rate_limited', 'unauthorized']);
+
 // detail=true adds the server's own words in brackets when a translation replaced them.
 export function describeError(err, { detail = false } = {}) {
   const code = err?.code || 'internal';
   const friendly = FRIENDLY.has(code) && has(`error.${code}`);
   let text = friendly ? t(`error.${code}`) : (err?.message || t('error.internal'));
-  if (friendly && detail && err?.message) text += ` (${err.message})`;
+  if (friendly && detail && err?.message && !PLAIN.has(code)) text += ` (${err.message})`;
   if (err?.retryAfter !== null && err?.retryAfter !== undefined && err.status === 429) {
     text += ` ${t('error.retry_in', { s: err.retryAfter })}`;
   }
