@@ -235,11 +235,12 @@ static void find_categories(struct scan *s)
 	}
 }
 
-/* "para correr", "for the gym": a category named as a purpose. */
-static bool purpose(const struct text_toks *m, int at)
+/* "para correr", "for the gym": a category named as a purpose ("para" or
+ * "for" among the three words before the one at after, or that word itself). */
+static bool purpose(const struct text_toks *m, int after)
 {
 	static const char *const looking[] = { "looking", "look", "search", "searching", "ask", "asking" };
-	for (int k = at - 1; k >= 0 && k >= at - 3; k--) {
+	for (int k = after - 1; k >= 0 && k >= after - 4; k--) {
 		const char *w = m->v[k].s;
 		if (strcmp(w, "para") == 0)
 			return true;
@@ -272,15 +273,19 @@ static bool is_ancestor(const struct nlu_vocab *v, int64_t ancestor, int64_t id)
 }
 
 /* The category the user asks for: not one named as a purpose, the first
- * named (the longest name there), a subcategory before its parent. */
+ * named (the longest name there) unless another follows it directly, a
+ * subcategory before its parent. */
 static void choose_category(struct scan *s, struct nlu_entities *e)
 {
 	const struct nlu_hit *best = NULL;
 	bool best_purpose = true;
 	for (int i = 0; i < s->ncats; i++) {
 		const struct nlu_hit *h = &s->cats[i];
-		bool p = purpose(s->m, h->start);
-		if (!best || (best_purpose && !p) ||
+		bool p = purpose(s->m, h->start + 1);
+		/* "gaming monitor": of two kinds side by side, the second is the
+		 * thing ("zapatillas running" too) */
+		bool head = best && best->end == h->start && p == best_purpose;
+		if (!best || (best_purpose && !p) || head ||
 		    (p == best_purpose && is_ancestor(s->v, best->term->id, h->term->id)))
 			best = h, best_purpose = p;
 	}

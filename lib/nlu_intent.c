@@ -8,6 +8,7 @@
 
 #define GENERAL_BASE 1.0    /* what a message with no cue at all scores */
 #define WEAK 0.3            /* a cue without the entities it needs */
+#define NO_CATALOG 0.15     /* a product intent with nothing of the catalog named */
 #define TEMPERATURE 1.0
 
 static bool word_is(const struct text_tok *w, const char *cue, size_t n)
@@ -40,11 +41,36 @@ static bool cue_in(const struct text_toks *m, const char *phrase)
 	return false;
 }
 
+static int words_in(const char *phrase)
+{
+	int n = 1;
+	for (const char *p = phrase; *p; p++)
+		n += *p == ' ';
+	return n;
+}
+
+/* Every cue found adds its weight once; a cue inside a longer cue of the
+ * same intent already counted adds nothing ("buenos días" is one greeting,
+ * not also "buenas"). Longer cues are looked at first. */
 static void lexical(const struct text_toks *m, double s[NLU_INTENTS])
 {
-	for (size_t c = 0; c < nlu_ncues; c++)
-		if (cue_in(m, nlu_cues[c].phrase))
-			s[nlu_cues[c].intent] += nlu_cues[c].weight;
+	bool covered[NLU_INTENTS][TEXT_MAX_TOKENS] = { { false } };
+	for (int len = 5; len >= 1; len--)
+		for (size_t c = 0; c < nlu_ncues; c++) {
+			const struct nlu_cue *cue = &nlu_cues[c];
+			if (words_in(cue->phrase) != len)
+				continue;
+			bool counted = false;
+			for (int i = 0; i + len <= m->n; i++) {
+				if (!cue_at(m, i, cue->phrase))
+					continue;
+				bool fresh = false;
+				for (int k = i; k < i + len; k++)
+					fresh |= !covered[cue->intent][k], covered[cue->intent][k] = true;
+				if (fresh && !counted)
+					s[cue->intent] += cue->weight, counted = true;
+			}
+		}
 }
 
 /* Contact words ("mail", "teléfono", "horario") are about an office only
@@ -81,9 +107,9 @@ static void evidence(const struct nlu_entities *e, double s[NLU_INTENTS])
 	bool catalog = e->nbrands || e->category_id || e->nproducts || e->nfeatures || e->has_price;
 	int items = e->nproducts >= 2 ? e->nproducts : e->nbrands;
 	if (!catalog) {
-		s[NLU_BUSCAR_PRODUCTO] *= WEAK;
-		s[NLU_RECOMENDAR_CATEGORIA] *= WEAK;
-		s[NLU_INFO_PRODUCTO] *= WEAK;
+		s[NLU_BUSCAR_PRODUCTO] *= NO_CATALOG;
+		s[NLU_RECOMENDAR_CATEGORIA] *= NO_CATALOG;
+		s[NLU_INFO_PRODUCTO] *= NO_CATALOG;
 	}
 	if (items < 2)
 		s[NLU_COMPARAR_PRECIOS] *= WEAK;

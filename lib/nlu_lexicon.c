@@ -32,7 +32,7 @@ const struct nlu_cue nlu_cues[] = {
 	{ "help", A, 3.5 }, { "puedes hacer", A, 3 }, { "podes hacer", A, 3 }, { "sabes hacer", A, 3 },
 	{ "que haces", A, 2.5 }, { "como funciona", A, 3 }, { "como funcionas", A, 3 },
 	{ "como se usa", A, 3 }, { "como te uso", A, 3 }, { "como usar", A, 2.5 },
-	{ "como uso", A, 2.5 }, { "puedo preguntar", A, 3 }, { "te puedo preguntar", A, 1 },
+	{ "como uso", A, 2.5 }, { "puedo usar", A, 2.5 }, { "usarte", A, 3 }, { "usar esto", A, 2.5 }, { "puedo preguntar", A, 3 }, { "te puedo preguntar", A, 1 },
 	{ "tipo de consultas", A, 3 }, { "que consultas", A, 2.5 }, { "tus funciones", A, 3 },
 	{ "funciones", A, 1.5 }, { "opciones", A, 2.5 }, { "menu", A, 3 }, { "comandos", A, 3 },
 	{ "instrucciones", A, 2.5 }, { "no entiendo", A, 2 }, { "por donde empezar", A, 3 },
@@ -56,7 +56,7 @@ const struct nlu_cue nlu_cues[] = {
 	{ "sugier*", R, 4 }, { "suggest*", R, 4 }, { "aconsej*", R, 4 }, { "consejo", R, 3 },
 	{ "advice", R, 3.5 }, { "conviene", R, 3 }, { "convendria", R, 3 }, { "mejor", R, 2.5 },
 	{ "best", R, 3 }, { "vale la pena", R, 3.5 }, { "worth it", R, 3.5 }, { "worth", R, 1.5 },
-	{ "should i get", R, 3.5 }, { "should i buy", R, 3.5 }, { "a good", R, 1.5 }, { "good", R, 0.8 },
+	{ "should i get", R, 3.5 }, { "should i buy", R, 3.5 }, { "a good", R, 2.3 }, { "good", R, 0.8 },
 	{ "bueno", R, 0.8 }, { "cual me llevo", R, 3 }, { "que compro", R, 2 }, { "ideal", R, 1.5 },
 	{ "regal*", R, 1 },
 
@@ -171,6 +171,7 @@ const char *const nlu_common_words[] = {
 	"using", "able", "kind", "able", "life", "meaning", "plot", "text", "error", "function",
 	"list", "linked", "reverse", "virus", "bacterium", "coffee", "weather", "inception",
 	"history", "haiku", "about", "like", "sure", "okay", "ok", "yes", "no", "si", "tambien",
+	"chat", "app", "web", "pagina", "hole", "hold", "hall", "hell", "sale", "gol", "hora",
 	"disc", "drive", "normal", "digital", "city", "capital", "cercana", "cerca", "lejos",
 	"abierto", "abierta", "sabado", "sabados", "domingo", "saturday", "saturdays", "sunday",
 };

@@ -122,7 +122,10 @@ static int match_fuzzy(const struct text_toks *m, const bool *unknown, int i,
 			if (r < min_ratio)
 				continue;
 		} else {
-			int budget = fuzzy_budget(t->compact, t->compact_len);
+			/* the budget of the shorter: "francia" is not "fragancia" */
+			int budget = len < tlen ? fuzzy_budget(buf, len) : fuzzy_budget(t->compact, t->compact_len);
+			if (strpbrk(t->compact, "0123456789"))
+				budget = 0;
 			int d = fuzzy_distance(buf, len, folded_term, tlen, budget);
 			if (d > budget || buf[0] != folded_term[0])
 				continue;

@@ -71,10 +71,13 @@ static void consider(struct best *b, const char *w, const char *cand, int max, b
 	}
 }
 
-static const char *correct(const struct nlu_vocab *v, const char *w)
+/* Short words are corrected only at the start of a message, where a
+ * mistyped greeting or call for help sits ("ola", "hlep"); further in,
+ * a short unknown word is more likely a real word we do not list. */
+static const char *correct(const struct nlu_vocab *v, const char *w, int pos)
 {
 	size_t n = strlen(w);
-	if (n < 3 || strpbrk(w, "0123456789$"))
+	if (n < 3 || strpbrk(w, "0123456789$") || (n <= 4 && pos > 1))
 		return NULL;
 	int max = n <= 4 ? 1 : n <= 8 ? 1 : 2;
 	struct best b = { NULL, 0, 0 };
@@ -91,7 +94,7 @@ static const char *correct(const struct nlu_vocab *v, const char *w)
 	return b.word;
 }
 
-static void fix_word(struct arena *a, const struct nlu_vocab *v, const char *w,
+static void fix_word(struct arena *a, const struct nlu_vocab *v, const char *w, int pos,
 		     struct text_toks *out, bool *unknown)
 {
 	const char *r = rewrite(w);
@@ -111,7 +114,7 @@ static void fix_word(struct arena *a, const struct nlu_vocab *v, const char *w,
 		push(a, out, unknown, sq, true);
 		return;
 	}
-	const char *c = correct(v, w);
+	const char *c = correct(v, w, pos);
 	push(a, out, unknown, c ? c : w, true);
 }
 
@@ -121,7 +124,7 @@ void nlu_spell_fix(struct arena *a, const struct nlu_vocab *v, struct text_toks 
 	out.v = arena_alloc(a, sizeof(struct text_tok) * TEXT_MAX_TOKENS);
 	out.n = 0;
 	for (int i = 0; i < t->n; i++)
-		fix_word(a, v, t->v[i].s, &out, unknown);
+		fix_word(a, v, t->v[i].s, i, &out, unknown);
 	nlu_lexicon_mark_units(&out);
 	*t = out;
 }

@@ -1,0 +1,199 @@
+/* assist: direct answers, cards, the model's context and the fallback
+ * answers composed from the rows, and the NLU log. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "shop_fixture.h"
+#include "arena.h"
+#include "assist.h"
+#include "req.h"
+
+#include <string.h>
+
+static struct shop_fixture fixture;
+
+static int setup(void **state)
+{
+	(void)state;
+	return shop_fixture_seeded(&fixture) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	shop_fixture_done(&fixture);
+	return 0;
+}
+
+struct run {
+	struct req r;
+	struct assist a;
+};
+
+static void prepare(struct run *run, const char *message)
+{
+	memset(&run->r, 0, sizeof(run->r));
+	arena_init(&run->r.arena);
+	run->r.program = "test";
+	assert_int_equal(assist_prepare(&run->r, fixture.db, message, &run->a), 0);
+}
+
+static void done(struct run *run)
+{
+	assist_release(&run->a);
+	arena_free(&run->r.arena);
+}
+
+static const char *intent(const struct run *run)
+{
+	return json_string_value(json_object_get(run->a.intent, "name"));
+}
+
+static size_t cards(const struct run *run, const char *key)
+{
+	return json_array_size(json_object_get(run->a.context, key));
+}
+
+static void test_greeting_and_help(void **state)
+{
+	(void)state;
+	struct run run;
+	prepare(&run, "hola!");
+	assert_string_equal(intent(&run), "saludo");
+	assert_non_null(strstr(run.a.direct_answer, "¡Hola!"));
+	assert_null(run.a.model_context);
+	assert_int_equal(cards(&run, "products"), 0);
+	done(&run);
+	prepare(&run, "hello there");
+	assert_non_null(strstr(run.a.direct_answer, "Hi!"));
+	assert_string_equal(run.a.lang, "en");
+	done(&run);
+	prepare(&run, "what can you do?");
+	assert_string_equal(intent(&run), "ayuda");
+	assert_non_null(strstr(run.a.direct_answer, "Search products"));
+	done(&run);
+}
+
+static void test_general(void **state)
+{
+	(void)state;
+	struct run run;
+	prepare(&run, "escribe un poema sobre el otoño");
+	assert_string_equal(intent(&run), "general");
+	assert_null(run.a.direct_answer);
+	assert_null(run.a.fallback_answer);
+	assert_true(!run.a.model_context || !*run.a.model_context);
+	done(&run);
+}
+
+static void test_search(void **state)
+{
+	(void)state;
+	struct run run;
+	prepare(&run, "busco celulares samsung hasta 500 lucas");
+	assert_string_equal(intent(&run), "buscar_producto");
+	assert_true(run.a.found);
+	assert_null(run.a.direct_answer);
+	size_t n = cards(&run, "products");
+	assert_true(n > 0);
+	json_t *p, *products = json_object_get(run.a.context, "products");
+	size_t i;
+	json_array_foreach(products, i, p) {
+		assert_string_equal(json_string_value(json_object_get(p, "brand")), "Samsung");
+		assert_true(json_integer_value(json_object_get(p, "price")) <= 500000);
+		assert_non_null(json_object_get(p, "stock"));
+		/* each card's name is in the fallback and in the model's context */
+		const char *name = json_string_value(json_object_get(p, "name"));
+		assert_non_null(strstr(run.a.fallback_answer, name));
+		assert_non_null(strstr(run.a.model_context, name));
+	}
+	assert_non_null(strstr(run.a.model_context, "Instrucción"));
+	assert_non_null(strstr(run.a.fallback_answer, "$"));
+	done(&run);
+}
+
+static void test_empty_with_suggestion(void **state)
+{
+	(void)state;
+	struct run run;
+	prepare(&run, "busco celulares samsung bajo 20 mil");
+	assert_string_equal(intent(&run), "buscar_producto");
+	/* nothing that cheap: the nearest prices instead, said so */
+	assert_true(cards(&run, "products") > 0);
+	assert_non_null(strstr(run.a.fallback_answer, "más cercanos al precio"));
+	done(&run);
+}
+
+static void test_compare(void **state)
+{
+	(void)state;
+	struct run run;
+	prepare(&run, "compara el iphone 15 con el galaxy s24 ultra");
+	assert_string_equal(intent(&run), "comparar_precios");
+	json_t *products = json_object_get(run.a.context, "products");
+	assert_int_equal(json_array_size(products), 2);
+	json_int_t p0 = json_integer_value(json_object_get(json_array_get(products, 0), "price"));
+	json_int_t p1 = json_integer_value(json_object_get(json_array_get(products, 1), "price"));
+	assert_true(p0 <= p1); /* cheapest first */
+	assert_non_null(strstr(run.a.fallback_answer, "De más barato a más caro"));
+	assert_non_null(strstr(run.a.fallback_answer, "Diferencia"));
+	done(&run);
+}
+
+static void test_details_and_office(void **state)
+{
+	(void)state;
+	struct run run;
+	prepare(&run, "how much is the nintendo switch lite?");
+	assert_string_equal(intent(&run), "info_producto");
+	assert_int_equal(cards(&run, "products"), 1);
+	assert_non_null(strstr(run.a.fallback_answer, "CLP "));
+	done(&run);
+	prepare(&run, "horario de la oficina de vila carlos paz");
+	assert_string_equal(intent(&run), "consultar_oficina");
+	assert_int_equal(cards(&run, "offices"), 1);
+	json_t *o = json_array_get(json_object_get(run.a.context, "offices"), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "municipio")), "Villa Carlos Paz");
+	assert_true(json_is_array(json_object_get(o, "localidades")));
+	assert_non_null(strstr(run.a.fallback_answer, json_string_value(json_object_get(o, "horario"))));
+	done(&run);
+}
+
+static void test_log(void **state)
+{
+	(void)state;
+	struct run run;
+	int64_t before = 0, after = 0, linked = 0;
+	db_int(fixture.db, &before, "SELECT count(*) FROM nlu_log", "");
+	prepare(&run, "busco notebooks lenovo");
+	assist_log(&run.r, fixture.db, &run.a, "busco notebooks lenovo", 0);
+	db_int(fixture.db, &after, "SELECT count(*) FROM nlu_log", "");
+	assert_int_equal(after, before + 1);
+	const char *entities = NULL;
+	db_text(fixture.db, &run.r.arena, &entities,
+		"SELECT entities FROM nlu_log WHERE intent = 'buscar_producto' AND found = 1 AND user_id IS NULL"
+		" AND message = 'busco notebooks lenovo' ORDER BY id DESC LIMIT 1", "");
+	assert_non_null(entities);
+	assert_non_null(strstr(entities, "Lenovo"));
+	db_int(fixture.db, &linked, "SELECT count(*) FROM nlu_log_products WHERE log_id = (SELECT max(id) FROM nlu_log)", "");
+	assert_int_equal((size_t)linked, cards(&run, "products"));
+	done(&run);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_greeting_and_help),
+		cmocka_unit_test(test_general),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_empty_with_suggestion),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_details_and_office),
+		cmocka_unit_test(test_log),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
