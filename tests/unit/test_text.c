@@ -116,7 +116,7 @@ static void test_wordset(void **state)
 	arena_init(&a);
 	struct wordset s;
 	wordset_init(&s, &a, 2);
-	char words[300][8];
+	char words[300][16];
 	for (int i = 0; i < 300; i++) {
 		snprintf(words[i], sizeof(words[i]), "w%d", i);
 		wordset_add(&s, words[i], strlen(words[i]))->count++;
