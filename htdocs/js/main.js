@@ -2,7 +2,7 @@
 // sidebar, model picker, composer and conversation view together.
 
 import { getJSON, onUnauthorized } from './api.js';
-import { $, $$ } from './dom.js';
+import { $, $$, sleep } from './dom.js';
 import { hydrateIcons } from './icons.js';
 import { applyI18n, t } from './i18n.js';
 import { initTheme } from './theme.js';
@@ -24,14 +24,19 @@ function hashId() {
   return match ? Number(match[1]) : null;
 }
 
-function showChatView(user) {
+// The view appears once the model list and the conversations are in (or after a
+// short wait when a backend is slow), so it does not flicker from empty to full.
+async function showChatView(user) {
   signedIn = true;
+  showUser(user);
+  const ready = Promise.all([models.load(), restoreConversation()]);
+  await Promise.race([ready, sleep(1500)]);
+  if (!signedIn) return;
   hideAuth();
   $('#boot').hidden = true;
   $('#chat-view').hidden = false;
-  showUser(user);
-  models.load();
-  restoreConversation();
+  // On touch screens focusing would pop the keyboard up over the conversation.
+  if (window.matchMedia('(pointer: fine)').matches) composer.focus();
 }
 
 // Reload lands on the conversation named in the URL, else on the most recent one.
@@ -43,7 +48,6 @@ async function restoreConversation() {
     if (list.length > 0) chat.openConversation(list[0].id);
     else chat.newChat();
   }
-  composer.focus();
 }
 
 // keepHash: on first load a link to a conversation survives the login.
