@@ -8,6 +8,10 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-build}
 RUN_DIR=${RUN_DIR:-$ROOT/run}
 MODE=${MODE:-cgi}
+case "$MODE" in
+cgi|fastcgi) ;;
+*) echo "lighttpd.sh: MODE must be cgi or fastcgi, not '$MODE'" >&2; exit 2 ;;
+esac
 ADMIN="$ROOT/$BUILD/bin/microchat-admin"
 mkdir -p "$RUN_DIR"
 export MICROCHAT_CONF=${MICROCHAT_CONF:-$ROOT/conf/microchat.conf}
@@ -17,6 +21,7 @@ PORT=$("$ADMIN" conf port)
 BIND=$("$ADMIN" conf bind)
 TIMEOUT=$("$ADMIN" conf llm_timeout)
 IDLE=$((TIMEOUT + 60))
+WORKERS=$("$ADMIN" conf workers)
 
 env_lines() {
 	printf '\t"MICROCHAT_CONF" => "%s",\n' "$MICROCHAT_CONF"
@@ -31,18 +36,48 @@ env_lines() {
 	return 0
 }
 
+# The programs served as FastCGI workers: every one built, except those
+# whose main() asks for APP_CGI_ONLY (chat).
+fastcgi_names() {
+	for bin in "$ROOT/$BUILD"/cgi-bin/*; do
+		name=${bin##*/}
+		case "$name" in *.*) continue ;; esac
+		[ -x "$bin" ] || continue
+		grep -qs 'app_main(.*APP_CGI_ONLY' "$ROOT/cgi-bin/$name.c" && continue
+		echo "$name"
+	done
+}
+
+# Repeat the lines between @FASTCGI_EACH@ and @FASTCGI_END@ once per
+# program, with @NAME@ set, and list the names in @FASTCGI_NAMES@.
+each_program() {
+	names=$(fastcgi_names | tr '\n' ' ')
+	alt=$(echo $names | tr ' ' '|')
+	awk -v names="$names" -v alt="$alt" '
+		$0 == "@FASTCGI_EACH@" { inblock = 1; n = 0; next }
+		$0 == "@FASTCGI_END@" {
+			k = split(names, list, " ")
+			for (i = 1; i <= k; i++)
+				for (j = 1; j <= n; j++) { l = block[j]; gsub(/@NAME@/, list[i], l); print l }
+			inblock = 0; next
+		}
+		inblock { block[++n] = $0; next }
+		{ gsub(/@FASTCGI_NAMES@/, alt); print }
+	' "$1"
+}
+
 fill() {
 	sed -e "s|@HTDOCS@|$ROOT/htdocs|g" -e "s|@CGI_DIR@|$ROOT/$BUILD/cgi-bin|g" \
 	    -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@PORT@|$PORT|g" -e "s|@BIND@|$BIND|g" \
-	    -e "s|@IDLE@|$IDLE|g" -e "s|@WORKERS@|${WORKERS:-2}|g" "$1"
+	    -e "s|@IDLE@|$IDLE|g" -e "s|@WORKERS@|$WORKERS|g"
 }
 
 out="$RUN_DIR/lighttpd.conf"
 envfile="$RUN_DIR/env.conf"
 env_lines > "$envfile"
 {
-	fill "$ROOT/conf/lighttpd.conf.in" | sed -e "/@ENVIRONMENT@/{r $envfile" -e 'd}'
-	fill "$ROOT/conf/lighttpd-$MODE.conf.in"
+	fill < "$ROOT/conf/lighttpd.conf.in" | sed -e "/@ENVIRONMENT@/{r $envfile" -e 'd}'
+	each_program "$ROOT/conf/lighttpd-$MODE.conf.in" | fill | sed -e "/@ENVIRONMENT@/{r $envfile" -e 'd}'
 } > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$out"

@@ -70,6 +70,23 @@ struct db *req_db(struct req *r)
 	return app->db;
 }
 
+/* A persistent worker must not carry a transaction, or a statement left
+ * mid-result (which pins an old read snapshot), into the next request. */
+static void app_db_settle(struct app *app)
+{
+	if (!app->db)
+		return;
+	sqlite3 *h = db_handle(app->db);
+	for (sqlite3_stmt *st = sqlite3_next_stmt(h, NULL); st; st = sqlite3_next_stmt(h, st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+	if (!sqlite3_get_autocommit(h)) {
+		fprintf(stderr, "microchat %s: the request left a transaction open: rolled back\n",
+			app->program);
+		db_rollback(app->db);
+	}
+}
+
 static void serve_one(struct app *app, struct req *r, struct io *io, app_handler handle)
 {
 	req_begin(r, app, io, app->program);
@@ -81,15 +98,33 @@ static void serve_one(struct app *app, struct req *r, struct io *io, app_handler
 		handle(r);
 	if (!r->responded)
 		resp_internal(r, "the handler returned without answering");
+	app_db_settle(app);
 	if (app->db)
 		metrics_request_end(r, app->db);
 	req_end(r);
+}
+
+/* A worker spawned by the server: one request after another until the
+ * server closes the socket, re-reading the configuration when it changes. */
+static void serve_fastcgi(struct app *app, struct req *r, app_handler handle)
+{
+	struct io_fcgi f;
+	app->fastcgi = true;
+	io_fcgi_open(&f);
+	while (io_fcgi_accept(&f) == 0) {
+		if (conf_changed(&app->conf))
+			app_reload_conf(app);
+		serve_one(app, r, &f.io, handle);
+		io_fcgi_finish(&f);
+	}
+	io_fcgi_close(&f);
 }
 
 int app_main(const char *program, app_handler handle, int flags)
 {
 	static struct app app; /* process lifetime: configuration and connection only */
 	struct req r;
+	int rc = 0;
 	memset(&r, 0, sizeof(r));
 	arena_init(&r.arena);
 	app.program = program;
@@ -99,24 +134,19 @@ int app_main(const char *program, app_handler handle, int flags)
 	if (auth_init() < 0)
 		util_die("libsodium failed to initialise");
 
-	if (!(flags & APP_CGI_ONLY) && io_fcgi_available()) {
-		app.fastcgi = true;
-		struct io_fcgi f;
-		io_fcgi_open(&f);
-		while (io_fcgi_accept(&f) == 0) {
-			if (conf_changed(&app.conf))
-				app_reload_conf(&app);
-			serve_one(&app, &r, &f.io, handle);
-			io_fcgi_finish(&f);
-		}
-		io_fcgi_close(&f);
-	} else {
+	if (!io_fcgi_available()) {
 		struct io io;
 		io_cgi_init(&io);
 		serve_one(&app, &r, &io, handle);
+	} else if (flags & APP_CGI_ONLY) {
+		fprintf(stderr, "microchat %s: runs as plain CGI only (mod_cgi), not as a FastCGI worker\n",
+			program);
+		rc = 1;
+	} else {
+		serve_fastcgi(&app, &r, handle);
 	}
 	arena_free(&r.arena);
 	db_close(app.db);
 	conf_free(&app.conf);
-	return 0;
+	return rc;
 }

@@ -52,6 +52,7 @@ static const struct conf_key conf_keys[] = {
 	NUM(login_max_failures, "login_max_failures", "LOGIN_MAX_FAILURES", "5", 1, 1000),
 	NUM(login_max_failures_ip, "login_max_failures_ip", "LOGIN_MAX_FAILURES_IP", "30", 1, 100000),
 	NUM(login_window_seconds, "login_window_seconds", "LOGIN_WINDOW_SECONDS", "900", 1, 86400),
+	NUM(workers, "workers", "WORKERS", "2", 1, 256),
 };
 
 static int conf_set(struct conf *c, const struct conf_key *k, const char *value)
@@ -123,8 +124,10 @@ static int conf_read_file(struct conf *c, const char *path)
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0)
-		c->mtime = st.st_mtime;
+	if (fstat(fileno(f), &st) == 0) {
+		c->mtime = st.st_mtim;
+		c->size = (long long)st.st_size;
+	}
 	c->path = xstrdup(path);
 	char line[4096];
 	int lineno = 0, rc = 0;
@@ -200,7 +203,8 @@ int conf_changed(const struct conf *c)
 	struct stat st;
 	if (!c->path)
 		return 0;
-	return stat(c->path, &st) != 0 || st.st_mtime != c->mtime;
+	return stat(c->path, &st) != 0 || st.st_mtim.tv_sec != c->mtime.tv_sec ||
+	       st.st_mtim.tv_nsec != c->mtime.tv_nsec || (long long)st.st_size != c->size;
 }
 
 void conf_free(struct conf *c)

@@ -8,7 +8,8 @@
 
 struct conf {
 	char *path;           /* the file read, or NULL */
-	time_t mtime;         /* its modification time when read */
+	struct timespec mtime; /* its modification time when read */
+	long long size;        /* and its size: a change within one clock tick still shows */
 	char *port;
 	char *bind;
 	char *ollama_url;     /* one URL or a comma-separated pool */
@@ -31,6 +32,7 @@ struct conf {
 	long login_max_failures;    /* per account in the window */
 	long login_max_failures_ip; /* per address in the window */
 	long login_window_seconds;
+	long workers;               /* FastCGI processes per program (MODE=fastcgi) */
 };
 
 /* Load defaults, then the file (path, or $MICROCHAT_CONF, or the compiled

@@ -3,8 +3,10 @@
 // the next. Always runs in FastCGI mode, whatever MC_MODE says.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startStack } from '../lib/stack.mjs';
-import { api, register } from '../lib/client.mjs';
+import { api, register, eventually } from '../lib/client.mjs';
 import { workerPids } from '../lib/procs.mjs';
 
 let stack;
@@ -25,15 +27,21 @@ before(async () => {
   bob = await register(stack, 'bob_fcgi', 'bob password 22');
   convos.set(alice.username, [await chat(alice, 'secreto de alice uno'), await chat(alice, 'secreto de alice dos')]);
   convos.set(bob.username, [await chat(bob, 'secret of bob')]);
+  // lighttpd starts the workers one after the other, partly after it listens.
+  await eventually(() => assert.equal(workerPids(stack, 'logout').length, 1));
   pids = Object.fromEntries(['history', 'login', 'register', 'logout'].map((p) => [p, workerPids(stack, p)]));
 });
 
 after(async () => { await stack.stop(); });
 
-test('each program is served by exactly one persistent worker', () => {
+test('each program is served by exactly one persistent worker; chat by none', async () => {
   for (const [name, list] of Object.entries(pids))
     assert.equal(list.length, 1, `${name}: ${list}`);
-  assert.deepEqual(workerPids(stack, 'chat'), [], 'chat stays plain CGI: no resident process');
+  const conf = readFileSync(path.join(stack.runDir, 'lighttpd.conf'), 'utf8');
+  assert.match(conf, /"bin-path"\s*=>\s*"[^"]*\/cgi-bin\/history"/);
+  assert.doesNotMatch(conf, /"bin-path"\s*=>\s*"[^"]*\/cgi-bin\/chat"/);
+  // The chat processes of before() end with their replies.
+  await eventually(() => assert.deepEqual(workerPids(stack, 'chat'), [], 'chat stays plain CGI'));
 });
 
 // Alice's names and words all contain "alice", Bob's "bob".

@@ -40,6 +40,26 @@ async function waitForPort(port, ms = 10000) {
   }
 }
 
+// lighttpd's FastCGI workers (its children started from a "bin-path" of the
+// configuration), and a wait for them to end.
+function workerPids(pid, conf) {
+  const bins = new Set([...readFileSync(conf, 'utf8').matchAll(/"bin-path"\s*=>\s*"([^"]+)"/g)].map((m) => m[1]));
+  if (!bins.size) return [];
+  const argv0 = (p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]; } catch { return ''; } };
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)
+      .filter((p) => p && bins.has(argv0(p)));
+  } catch {
+    return [];
+  }
+}
+
+async function processesGone(pids, ms) {
+  const until = Date.now() + ms;
+  while (pids.some((p) => existsSync(`/proc/${p}`)) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 50));
+}
+
 // Sanitizer reports land in files named asan.<pid> in the run folder.
 function sanitizerReports(dir) {
   if (!existsSync(dir)) return [];
@@ -90,6 +110,8 @@ export async function startStack(o = {}) {
     pid: server.pid, // lighttpd's; its children are the CGI processes or FastCGI workers
     errorLog: () => (existsSync(path.join(runDir, 'error.log')) ? readFileSync(path.join(runDir, 'error.log'), 'utf8') : ''),
     sanitizerReports: () => sanitizerReports(runDir),
+    // What lighttpd and the programs wrote to stderr (with -D it is not the error log).
+    stderr: () => serverErr,
     admin: (...args) => execFileSync(ADMIN, args, { env, encoding: 'utf8' }),
     // Rows of a read-only query on the test's database (sqlite3 CLI, JSON mode;
     // it waits, like the programs, when a closing process holds the file).
@@ -98,6 +120,7 @@ export async function startStack(o = {}) {
       return out.trim() ? JSON.parse(out) : [];
     },
     async stop() {
+      const workers = workerPids(server.pid, conf);
       await new Promise((resolve) => {
         if (server.exitCode !== null || server.signalCode !== null) return resolve();
         const hard = setTimeout(() => server.kill('SIGKILL'), 5000);
@@ -106,6 +129,8 @@ export async function startStack(o = {}) {
       });
       // Give CGI processes that lighttpd signalled a moment to write reports.
       await new Promise((r) => setTimeout(r, 200));
+      // FastCGI workers finish their request and exit (sanitizers then check for leaks).
+      await processesGone(workers, 10000);
       await Promise.all(emulators.map((e) => e.close()));
       const reports = sanitizerReports(runDir);
       if (!process.env.MC_KEEP) rmSync(runDir, { recursive: true, force: true });
