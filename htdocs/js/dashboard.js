@@ -93,7 +93,8 @@ const calm = window.matchMedia('(prefers-reduced-motion: reduce)');
 const narrow = () => window.innerWidth < 600;
 
 // time=true: the x axis is a time line, so labels may be skipped and are kept level.
-function baseOptions(format, { legend = true, time = false } = {}) {
+// counts=true: the y axis counts things, so it has no fractional ticks.
+function baseOptions(format, { legend = true, time = false, counts = false } = {}) {
   return {
     responsive: true,
     maintainAspectRatio: false,
@@ -105,7 +106,7 @@ function baseOptions(format, { legend = true, time = false } = {}) {
     },
     scales: {
       x: { grid: { display: false }, ticks: time ? { maxRotation: 0, autoSkip: true, maxTicksLimit: narrow() ? 5 : 10 } : {} },
-      y: { beginAtZero: true, ticks: { callback: (value) => format(value), maxTicksLimit: 6 } },
+      y: { beginAtZero: true, ticks: { callback: (value) => format(value), maxTicksLimit: 6, precision: counts ? 0 : undefined } },
     },
   };
 }
@@ -164,7 +165,7 @@ function messagesChart(colors) {
   draw(canvas('messages'), {
     type: 'bar',
     data: { labels: rows.map((r) => r.label), datasets: [barSet(t('dash.messages'), data, colors[0])] },
-    options: baseOptions((v) => number(v), { legend: false, time: true }),
+    options: baseOptions((v) => number(v), { legend: false, time: true, counts: true }),
   }, !hasValues(data));
 }
 
@@ -206,7 +207,7 @@ function modelsChart(colors) {
 
 function intentsChart(colors) {
   const rows = list(stats.intents);
-  const options = baseOptions((v) => number(v), { legend: false });
+  const options = baseOptions((v) => number(v), { legend: false, counts: true });
   options.plugins.tooltip.callbacks.afterLabel = (ctx) => {
     const avg = rows[ctx.dataIndex]?.avg_confidence;
     return avg == null ? '' : t('dash.avg_confidence', { p: percent(avg) });
@@ -226,7 +227,7 @@ function productsChart(colors) {
   const options = baseOptions((v) => number(v), { legend: false });
   options.indexAxis = 'y';
   options.scales = {
-    x: { beginAtZero: true, ticks: { maxTicksLimit: 6 } },
+    x: { beginAtZero: true, ticks: { maxTicksLimit: 6, precision: 0 } },
     y: { grid: { display: false }, ticks: { callback: (_, i) => clip(rows[i]?.name, narrow() ? 16 : 26) } },
   };
   options.plugins.tooltip.callbacks.label = (ctx) => `${t('dash.mentions')}: ${number(ctx.parsed.x)}`;
@@ -243,7 +244,7 @@ function errorsChart(colors) {
   draw(canvas('errors'), {
     type: 'bar',
     data: { labels: rows.map((r) => r.code), datasets: [barSet(t('dash.errors'), rows.map((r) => r.count), colors[5])] },
-    options: baseOptions((v) => number(v), { legend: false }),
+    options: baseOptions((v) => number(v), { legend: false, counts: true }),
   }, !hasValues(rows.map((r) => r.count)));
 }
 
@@ -264,7 +265,7 @@ function renderBackends() {
     const label = has(`backend.${state.toLowerCase()}`) ? t(`backend.${state.toLowerCase()}`) : state || '—';
     return el('tr', { 'data-testid': 'backend-row' },
       el('td', { class: 'mono', text: b.url ?? '' }),
-      el('td', {}, el('span', { class: `badge ${kind}`, 'data-state': state, text: label })),
+      el('td', {}, el('span', { class: `badge ${kind}`, 'data-state': state, text: label, title: b.last_error || null })),
       el('td', { class: 'num', text: number(b.requests) }),
       el('td', { class: 'num', text: number(b.failures) }),
       el('td', { class: 'num', text: b.avg_ms == null ? '—' : ms(b.avg_ms) }));
