@@ -15,19 +15,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "shop_fixture.h"
 #include "arena.h"
-#include "db.h"
-#include "importer.h"
 #include "nlu.h"
 #include "nlu_vocab.h"
-#include "util.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #define CORPUS "tests/nlu/corpus.tsv"
 #define REPORT "tests/out/nlu-report.md"
@@ -53,6 +51,13 @@ struct tally {
 	double conf_right, conf_wrong;
 	int n_right, n_wrong;
 };
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static uint32_t fnv1a(const char *s)
 {
@@ -94,26 +99,6 @@ static int load_corpus(char *data, struct row *rows)
 		r->held_out = fnv1a(line) % 5 == 0;
 	}
 	return n;
-}
-
-static struct db *seeded_db(char *path)
-{
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct db *db = db_open(path);
-	assert_non_null(db);
-	assert_int_equal(db_migrate(db, NULL), 0);
-	static const struct { const char *file; enum importer_kind kind; } seed[] = {
-		{ "db/seed/categories.csv", IMPORTER_CATEGORIES },
-		{ "db/seed/products.csv", IMPORTER_PRODUCTS },
-		{ "db/seed/offices.csv", IMPORTER_OFFICES },
-	};
-	for (size_t i = 0; i < MC_ARRAY_LEN(seed); i++) {
-		struct importer_report rep;
-		assert_int_equal(importer_file(db, seed[i].file, seed[i].kind, stderr, &rep), 0);
-	}
-	return db;
 }
 
 /* Two values of one key are the same: strings and numbers exactly, lists
@@ -175,12 +160,12 @@ static void run_one(struct db *db, const struct row *r, struct tally *t, int64_t
 {
 	struct arena a;
 	arena_init(&a);
-	int64_t start = util_mono_ms();
+	int64_t start = now_us();
 	struct nlu_vocab v;
 	assert_int_equal(nlu_vocab_load(db, &a, &v), 0);
 	struct nlu_result res;
 	nlu_analyze(&a, &v, r->text, &res);
-	*us += (util_mono_ms() - start) * 1000;
+	*us += now_us() - start;
 	json_t *got = nlu_entities_json(&res.e);
 	bool intent_ok = res.intent == r->want;
 	t->n++;
@@ -279,8 +264,9 @@ static void merge(struct tally *to, const struct tally *from)
 static void test_corpus(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/microchat-nlu-XXXXXX";
-	struct db *db = seeded_db(path);
+	struct shop_fixture fixture;
+	struct db *db = shop_fixture_seeded(&fixture);
+	assert_non_null(db);
 	char *data = read_all(CORPUS);
 	assert_non_null(data);
 	struct row *rows = xcalloc(MAX_ROWS, sizeof(struct row));
@@ -306,8 +292,7 @@ static void test_corpus(void **state)
 		json_decref(rows[i].entities);
 	free(rows);
 	free(data);
-	db_close(db);
-	unlink(path);
+	shop_fixture_done(&fixture);
 	double intent = pct(all->intent_ok, all->n), ents = pct(all->ent_ok, all->ent_total);
 	free(dev), free(held), free(all);
 	assert_true(intent >= 95.0);
