@@ -16,6 +16,8 @@
 	"id, municipio, localidades, cabecera, dependencia, direccion, telefono, whatsapp," \
 	" horario, email"
 #define FTS_SCORE 0.6
+#define CLEAR_MATCH 0.85
+#define CLEAR_MARGIN 0.15
 
 int directory_names(struct db *db, struct arena *a, struct directory_names *out)
 {
@@ -92,7 +94,9 @@ static double containment(const struct text_toks *q, const struct text_toks *nam
 	if (!q->n || !nlen)
 		return 0;
 	double coverage = (double)qlen / (double)nlen;
-	return (0.7 + 0.2 * (coverage > 1 ? 1 : coverage)) * sum / q->n;
+	/* A name that starts as the query does ("rio" -> "Río Cuarto") first. */
+	double start = text_same_word(q->v[0].s, q->v[0].len, name->v[0].s, name->v[0].len) ? 0.05 : 0;
+	return (0.7 + start + 0.2 * (coverage > 1 ? 1 : coverage)) * sum / q->n;
 }
 
 double directory_name_score(struct arena *a, const char *q_folded, const char *name_folded)
@@ -211,6 +215,10 @@ static int scored_hits(struct db *db, struct arena *a, const char *q, double min
 	if (min_score <= FTS_SCORE && fts_hits(db, a, q, hits, n, cap) < 0)
 		return -1;
 	qsort(hits, (size_t)*n, sizeof(*hits), by_score);
+	/* With a clear match, the far weaker ones are noise. */
+	if (*n && hits[0].score >= CLEAR_MATCH)
+		while (*n > 1 && hits[*n - 1].score < hits[0].score - CLEAR_MARGIN)
+			(*n)--;
 	*out = hits;
 	return 0;
 }

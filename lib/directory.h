@@ -52,7 +52,8 @@ int directory_names(struct db *db, struct arena *a, struct directory_names *out)
 double directory_name_score(struct arena *a, const char *q_folded, const char *name_folded);
 
 /* Offices whose municipality or a locality matches q (score >= min_score),
- * best first; q NULL or empty: all, by name. 0 or -1 (db error). */
+ * best first; when the best is a clear match (0.85 or more), only those
+ * within 0.15 of it. q NULL or empty: all, by name. 0 or -1 (db error). */
 int directory_search(struct db *db, struct arena *a, const char *q, double min_score, int limit,
 		     struct directory_list *out);
 /* 1 found, 0 not, -1 error. */
