@@ -5,15 +5,13 @@
 import { request, getJSON, postForm, ApiError } from './api.js';
 import { readEvents, eventJSON } from './sse.js';
 import { Bubble } from './messages.js';
-import { sleep } from './dom.js';
 import { t, onLangChange } from './i18n.js';
 import { describeError } from './errors.js';
 import { toast } from './toast.js';
+import { pollReply, findMessage } from './follow.js';
 
 const CHAT = '/cgi-bin/chat';
 const HISTORY = '/cgi-bin/history';
-const POLL_MS = 1000;
-const POLL_IDLE_LIMIT = 180; // polls without any change before we stop following
 
 let ui; // { scroller, list, empty, jump, composer, sidebar, models }
 const state = { convId: null, bubbles: [], stream: null, poll: null, loadSeq: 0, stick: true };
@@ -287,15 +285,6 @@ async function onInterrupted(stream) {
   }
 }
 
-function findMessage(messages, id) {
-  const list = Array.isArray(messages) ? messages : [];
-  if (id !== null && id !== undefined) {
-    const byId = list.find((m) => String(m.id) === String(id));
-    if (byId) return byId;
-  }
-  return [...list].reverse().find((m) => m.role === 'assistant') || null;
-}
-
 /* ---------- stop ---------- */
 
 export async function stop() {
@@ -347,41 +336,12 @@ async function follow(convId, messageId, bubble) {
   bubble.setStatus('streaming');
   bubble.streaming = true;
   try {
-    await pollUntilDone(poll);
+    await pollReply(poll);
   } finally {
     if (state.poll === poll) {
       state.poll = null;
       setBusy(false);
       ui.sidebar.refresh();
-    }
-  }
-}
-
-async function pollUntilDone(poll) {
-  let failures = 0;
-  let idle = 0;
-  let lastText = null;
-  while (state.poll === poll) {
-    await sleep(POLL_MS, poll.abort.signal);
-    if (state.poll !== poll) return;
-    let data;
-    try {
-      data = await getJSON(HISTORY, { id: poll.convId }, { signal: poll.abort.signal });
-      failures = 0;
-    } catch (err) {
-      if (err.name === 'AbortError' || err.status === 401 || err.status === 404) return;
-      failures += 1;
-      if (failures >= 5) return poll.bubble.finish('partial', () => describeError(err), 'warn');
-      continue;
-    }
-    const message = findMessage(data.messages, poll.messageId);
-    if (!message) return poll.bubble.finish('partial');
-    idle = message.content === lastText ? idle + 1 : 0;
-    lastText = message.content;
-    poll.bubble.update(message);
-    if (message.status !== 'streaming') return poll.bubble.finish(message.status);
-    if (idle >= POLL_IDLE_LIMIT || (poll.stopRequested && idle >= 5)) {
-      return poll.bubble.finish(poll.stopRequested ? 'stopped' : 'partial', () => t('chat.gave_up'), 'warn');
     }
   }
 }
