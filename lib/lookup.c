@@ -186,7 +186,8 @@ static int recommend(struct db *db, struct arena *a, const struct nlu_result *re
 		return 0;
 	if (search_relaxed(db, a, &f, l, LOOKUP_MAX_PRODUCTS - SIMILAR) < 0)
 		return -1;
-	return l->nproducts ? add_similar(db, a, e, &l->products[0], l) : 0;
+	/* Few matches: products like the best one fill the list. */
+	return l->nproducts && l->nproducts < SIMILAR ? add_similar(db, a, e, &l->products[0], l) : 0;
 }
 
 static int by_price(const void *x, const void *y)

@@ -41,6 +41,9 @@ const struct nlu_cue nlu_cues[] = {
 	{ "how do i use", A, 3 }, { "how to use", A, 3 }, { "using this", A, 2 },
 	{ "able to help", A, 3 }, { "what kind of questions", A, 3 }, { "can i ask", A, 2.5 },
 	{ "features do you have", A, 3 }, { "what do you do", A, 3 }, { "capabilities", A, 3 },
+	{ "commands", A, 3 }, { "para que sirve", A, 3 }, { "para que sirves", A, 3 },
+	{ "this assistant", A, 2.5 }, { "este asistente", A, 2.5 }, { "what is this", A, 2 },
+	{ "que es esto", A, 2 }, { "como lo hago", A, 2.5 }, { "se puede", A, 1 },
 
 	/* show me products */
 	{ "busc*", B, 3 }, { "tienen", B, 2 }, { "tienes", B, 2 }, { "tenes", B, 2 }, { "hay", B, 1.2 },
@@ -155,7 +158,9 @@ const size_t nlu_nrewrites = sizeof(nlu_rewrites) / sizeof(nlu_rewrites[0]);
 /* Everyday words that must not be "corrected" into a catalog word that is
  * one letter away (plata is not plaza, good is not a product). */
 const char *const nlu_common_words[] = {
-	"ando", "andas", "anda", "andan", "plata", "dinero", "casa", "depto", "familia", "hijo", "hija", "hijos", "novia", "novio",
+	"ando", "andas", "anda", "andan", "plata", "dinero", "producto", "productos", "puede",
+	"pueden", "puedo", "podemos", "asistente", "assistant", "explain", "sirve", "hacer",
+	"hago", "aca", "alla", "cosas", "preguntas", "question", "questions", "answer", "casa", "depto", "familia", "hijo", "hija", "hijos", "novia", "novio",
 	"mama", "papa", "vieja", "viejo", "amigo", "amiga", "trabajo", "trabajar", "estudiar",
 	"estudio", "universidad", "colegio", "nino", "nina", "ninos", "ninas", "dia", "noche",
 	"semana", "mes", "tiempo", "mundo", "vida", "gente", "persona", "despues", "antes", "mucho",

@@ -424,8 +424,12 @@ bool nlu_vocab_known(const struct nlu_vocab *v, const char *w)
 
 const char *nlu_vocab_line_brand(const struct nlu_vocab *v, const char *w)
 {
-	const struct wordset_entry *e = wordset_get(&v->lines, w, strlen(w));
-	return e && e->count >= 2 ? e->value : NULL;
+	const struct wordset_entry *e[4];
+	int n = wordset_variants(&v->lines, w, strlen(w), e, 4); /* "iphones" too */
+	for (int i = 0; i < n; i++)
+		if (e[i]->count >= 2)
+			return e[i]->value;
+	return NULL;
 }
 
 bool nlu_vocab_feature_in_category(const struct nlu_vocab *v, const char *feature, int64_t category)
