@@ -1,4 +1,6 @@
-/* models: the models every backend serves, merged, and the default. */
+/* models: the models every backend serves, merged, and the default. The
+ * lists come from the pool's cache (lib/pool), so a page load never waits on
+ * a backend known to be dead. */
 #include "app.h"
 #include "auth.h"
 #include "db.h"

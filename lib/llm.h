@@ -48,7 +48,6 @@ enum llm_fault {
 	LLM_FAULT_NOT_FOUND,   /* HTTP 404: this backend lacks the model */
 	LLM_FAULT_REQUEST,     /* other 4xx: the request itself is refused */
 	LLM_FAULT_STREAM,      /* drop, malformed line, error line, cut stream */
-	LLM_FAULT_LOCAL,       /* the reply outgrew its cap and the like */
 };
 
 struct llm_result {

@@ -88,7 +88,7 @@ test('Stop needs the reply to be the user\'s own', async () => {
 test('while a reply is generated, history shows it growing with status streaming, then done', async () => {
   let meta;
   const gotMeta = new Promise((resolve) => { meta = resolve; });
-  const streaming = chatStream(stack, user.token, { message: 'sigue [[tokens=24]] [[delay=80]]' }, {
+  const streaming = chatStream(stack, user.token, { message: 'sigue [[tokens=24]] [[delay=100]]' }, {
     onEvent: (ev) => { if (ev.event === 'meta') meta(ev.data); return undefined; },
   });
   const m = await gotMeta;

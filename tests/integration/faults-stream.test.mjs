@@ -87,7 +87,7 @@ test('a hung model: 504 llm_timeout after the first-token limit, and the connect
   assert.equal(r.status, 504, r.text);
   assert.equal(r.json.error.code, 'llm_timeout');
   assert.equal(r.json.message.status, 'error');
-  assert.ok(ms >= 900 && ms < 2500, `${ms.toFixed(0)} ms with LLM_FIRST_TOKEN_TIMEOUT=1`);
+  assert.ok(ms >= 900 && ms < 5000, `${ms.toFixed(0)} ms with LLM_FIRST_TOKEN_TIMEOUT=1`);
   assert.equal(stack.sql(`SELECT error_code FROM messages WHERE id = ${r.json.message.id}`)[0].error_code, 'llm_timeout');
   await eventually(() => assert.equal(stats(emu).cancelled, cancelled + 1, 'the emulator saw the request go away'), 2000);
 });
@@ -97,7 +97,7 @@ test('a reply that outlasts LLM_TIMEOUT is cut there and kept as partial (llm_ti
   const text = tokensOf(s.events);
   assert.ok(text.length > 0 && !text.includes('tok40'), text);
   brokeAfter(s, text, 'partial', 'llm_timeout');
-  assert.ok(s.events.at(-1).t < 4500, `ended at ${s.events.at(-1).t.toFixed(0)} ms with LLM_TIMEOUT=3`);
+  assert.ok(s.events.at(-1).t < 7000, `ended at ${s.events.at(-1).t.toFixed(0)} ms with LLM_TIMEOUT=3`);
 });
 
 test('lines cut at any byte (inside UTF-8 characters) arrive and are stored whole', async () => {

@@ -7,7 +7,8 @@ import { startStack } from '../lib/stack.mjs';
 import { api, register, chatStream, eventually, sleep } from '../lib/client.mjs';
 import { confWith, emuConfig, emuReset, stats, backendRow, chatsAtOnce } from '../lib/pool.mjs';
 
-const COOLDOWN = 800;
+// Long enough that a few chats fit inside it on a busy machine.
+const COOLDOWN = 2500;
 let stack;
 let user;
 let a;
@@ -30,9 +31,9 @@ const done = (s) => s.events.at(-1)?.event === 'done';
 
 test('repeated failures open the breaker: the backend gets no more requests', async () => {
   await emuConfig(b, { fault: 'down500' });
-  for (let i = 0; i < 8; i++) assert.ok(done(await chat(`abre ${i} [[tokens=2]]`)));
+  for (let i = 0; i < 6; i++) assert.ok(done(await chat(`abre ${i} [[tokens=2]]`)));
   assert.equal(stats(b).chat_requests, 2, 'b was tried until its second failure, then never');
-  assert.equal(stats(a).completed, 8);
+  assert.equal(stats(a).completed, 6);
   const row = backendRow(stack, b.url);
   assert.equal(row.breaker, 'open');
   assert.equal(row.consecutive_failures, 2);
@@ -51,15 +52,15 @@ test('after the cool-down one probe goes through; if it fails the breaker opens 
   assert.ok(done(await chat('sonda que falla [[tokens=2]]')));
   assert.equal(stats(b).chat_requests, 1, 'one probe');
   assert.equal(backendRow(stack, b.url).breaker, 'open');
-  for (let i = 0; i < 3; i++) assert.ok(done(await chat(`cerrado ${i} [[tokens=2]]`)));
+  for (let i = 0; i < 2; i++) assert.ok(done(await chat(`cerrado ${i} [[tokens=2]]`)));
   assert.equal(stats(b).chat_requests, 1, 'a failed probe starts a new cool-down');
 });
 
 test('while the probe is in flight (half-open) other chats go elsewhere; its success closes the breaker', async () => {
-  await emuConfig(b, { fault: null, delay_ms: 150 });
+  await emuConfig(b, { fault: null, delay_ms: 250 });
   await sleep(COOLDOWN + 100);
   await Promise.all([emuReset(a), emuReset(b)]);
-  const probe = chat('sonda lenta [[tokens=8]]');
+  const probe = chat('sonda lenta [[tokens=16]]'); // about 4 s
   await eventually(() => assert.equal(backendRow(stack, b.url).breaker, 'half_open'), 3000, 20);
   const others = await chatsAtOnce(stack, user.token, 5, (i) => ({ message: `mientras ${i} [[tokens=2]]`, model: 'llama3.2:1b' }));
   for (const { s } of others) assert.ok(done(s));
@@ -88,7 +89,7 @@ test('when every backend for the model is open, the chat fails fast with 503 and
   assert.equal(r.json.error.code, 'llm_unavailable');
   assert.equal(r.json.message.status, 'error');
   assert.equal(stats(a).chat_requests + stats(b).chat_requests, before, 'no backend was called');
-  assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+  assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
   await emuConfig(a, { fault: null });
   await emuConfig(b, { fault: null });
 });

@@ -20,13 +20,15 @@ const done = (s) => s.events.at(-1)?.event === 'done';
 
 test('a dead backend in the pool: every chat answered, the dead one costs milliseconds', async () => {
   const dead = await deadUrl();
-  const { stack, user } = await stackWith({ backends: 1, backendUrls: [dead] }, { breaker_failures: 3 });
+  // A connect timeout far above the bound below: only a refused connection passes.
+  const { stack, user } = await stackWith({ backends: 1, backendUrls: [dead], env: { LLM_CONNECT_TIMEOUT_MS: '10000' } },
+    { breaker_failures: 3 });
   // Ties go to the backend picked longest ago, so the dead one gets its turns
   // (every other chat) until its breaker opens.
   const times = [];
   for (let i = 0; i < 8; i++) {
     const t0 = performance.now();
-    const s = await chatStream(stack, user.token, { message: `hola ${i} [[tokens=3]]` });
+    const s = await chatStream(stack, user.token, { message: `eco ${i} [[tokens=3]]` });
     times.push(performance.now() - t0);
     assert.ok(done(s), JSON.stringify(s.events.at(-1)));
     assert.equal(storedReply(stack, s.events).status, 'done');
@@ -36,7 +38,7 @@ test('a dead backend in the pool: every chat answered, the dead one costs millis
   assert.equal(row.breaker, 'open', 'and then kept away');
   assert.ok(row.failures <= 3, `tried only until its breaker opened (${row.failures})`);
   const slowest = Math.max(...times);
-  assert.ok(slowest < 1500, `the slowest chat took ${slowest.toFixed(0)} ms`);
+  assert.ok(slowest < 3000, `the slowest chat took ${slowest.toFixed(0)} ms`);
   assert.equal(stats(stack.emulators[0]).chat_requests, 8);
 });
 
@@ -50,7 +52,7 @@ test('with one of two backends killed, every chat (also concurrent ones) is stil
   runs = await chatsAtOnce(stack, user.token, 12, (i) => ({ message: `después ${i}` }));
   for (const { s, ms } of runs) {
     assert.ok(done(s), JSON.stringify(s.events.at(-1)));
-    assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
+    assert.ok(ms < 8000, `${ms.toFixed(0)} ms`);
     const row = storedReply(stack, s.events);
     assert.equal(row.status, 'done');
     assert.equal(row.content, tokensOf(s.events));
@@ -77,16 +79,16 @@ test('a hung backend costs the first-token time limit once, then its breaker kee
     { breaker_failures: 1, breaker_cooldown_ms: 60000 });
   const [a, b] = stack.emulators;
   await emuConfig(a, { fault: 'hang' });
-  const times = [];
-  for (let i = 0; i < 4; i++) {
-    const t0 = performance.now();
+  const t0 = performance.now();
+  for (let i = 0; i < 6; i++) {
     const s = await chatStream(stack, user.token, { message: `colgado ${i} [[tokens=2]]` });
-    times.push(performance.now() - t0);
     assert.ok(done(s), JSON.stringify(s.events.at(-1)));
   }
-  assert.equal(stats(b).completed, 4);
-  const waited = times.filter((t) => t > 900).length;
-  assert.ok(waited <= 1, `at most one chat waited for the hung backend: ${times.map((t) => t.toFixed(0))}`);
+  const ms = performance.now() - t0;
+  assert.equal(stats(b).completed, 6);
+  // Its model list (models_timeout_ms) or one chat (the first-token limit) waited; then no more.
+  assert.ok(stats(a).chat_requests <= 1, `chats sent to the hung backend: ${stats(a).chat_requests}`);
+  assert.ok(ms < 6000, `six chats took ${ms.toFixed(0)} ms, not six waits`);
   assert.equal(backendRow(stack, a.url).breaker, 'open');
   assert.match(backendRow(stack, a.url).last_error, /time limit|Timeout/);
   await emuConfig(a, { fault: null });
