@@ -173,19 +173,27 @@ int db_exec(struct db *db, const char *sql, const char *types, ...)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Run st to its first row: 1 (left for the caller to read), 0 none, -1 error. */
+static int first_row(sqlite3_stmt *st)
+{
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int db_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
 	sqlite3_stmt *st = db_vquery(db, sql, types, ap);
 	va_end(ap);
-	if (!st)
-		return -1;
-	int rc = db_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = first_row(st);
+	if (rc == 1)
 		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (st)
+		sqlite3_reset(st);
+	return rc;
 }
 
 const char *db_col_text(struct arena *a, sqlite3_stmt *st, int col)
@@ -203,14 +211,11 @@ int db_text(struct db *db, struct arena *a, const char **out, const char *sql,
 	va_start(ap, types);
 	sqlite3_stmt *st = db_vquery(db, sql, types, ap);
 	va_end(ap);
-	*out = NULL;
-	if (!st)
-		return -1;
-	int rc = db_step(st);
-	if (rc == SQLITE_ROW)
-		*out = db_col_text(a, st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	int rc = first_row(st);
+	*out = rc == 1 ? db_col_text(a, st, 0) : NULL;
+	if (st)
+		sqlite3_reset(st);
+	return rc;
 }
 
 int db_begin(struct db *db)

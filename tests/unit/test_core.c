@@ -138,16 +138,29 @@ static void conf_file_and_environment(void **state)
 	rmdir(dir);
 }
 
+/* A request on a fake connection, and its end. */
+static void start_request(struct fake_io *f, struct req *r, const char **env)
+{
+	fake_io_init(f, env, "", 0);
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena);
+	req_begin(r, NULL, &f->io, "test");
+}
+
+static void end_request(struct fake_io *f, struct req *r)
+{
+	req_end(r);
+	arena_free(&r->arena);
+	buf_free(&f->out);
+}
+
 static void json_answer_and_error_envelope(void **state)
 {
 	(void)state;
 	const char *env[] = { "REQUEST_METHOD", "GET", NULL };
 	struct fake_io f;
-	fake_io_init(&f, env, "", 0);
 	struct req r;
-	memset(&r, 0, sizeof(r));
-	arena_init(&r.arena);
-	req_begin(&r, NULL, &f.io, "test");
+	start_request(&f, &r, env);
 	resp_header(&r, "Retry-After: 30");
 	resp_error(&r, 429, "rate_limited", "wait %d seconds for \"%s\"", 30, "<x>");
 	const char *out = buf_str(&f.out);
@@ -162,9 +175,7 @@ static void json_answer_and_error_envelope(void **state)
 	size_t len = f.out.len;
 	resp_json(&r, 200, json_pack("{s:b}", "ok", 1));
 	assert_int_equal(f.out.len, len);
-	req_end(&r);
-	arena_free(&r.arena);
-	buf_free(&f.out);
+	end_request(&f, &r);
 }
 
 static void sse_events(void **state)
@@ -172,11 +183,8 @@ static void sse_events(void **state)
 	(void)state;
 	const char *env[] = { "REQUEST_METHOD", "POST", NULL };
 	struct fake_io f;
-	fake_io_init(&f, env, "", 0);
 	struct req r;
-	memset(&r, 0, sizeof(r));
-	arena_init(&r.arena);
-	req_begin(&r, NULL, &f.io, "test");
+	start_request(&f, &r, env);
 	resp_sse_begin(&r);
 	assert_int_equal(resp_sse_event(&r, "token", json_pack("{s:s}", "content", "línea\nnueva")), 0);
 	const char *out = buf_str(&f.out);
@@ -188,9 +196,7 @@ static void sse_events(void **state)
 	f.fail_writes = 1;
 	assert_int_equal(resp_sse_event(&r, "token", json_pack("{s:s}", "content", "x")), -1);
 	assert_true(r.client_gone);
-	req_end(&r);
-	arena_free(&r.arena);
-	buf_free(&f.out);
+	end_request(&f, &r);
 }
 
 int main(void)
