@@ -105,8 +105,8 @@ install: all
 	install -m 755 $(CGI_BIN) $(DESTDIR)$(PREFIX)/lib/microchat/cgi-bin/
 	install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/
 	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/microchat/htdocs/
-	cp -R db/seed $(DESTDIR)$(PREFIX)/share/microchat/db/ 2>/dev/null || true
-	install -m 644 conf/microchat.conf conf/lighttpd.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
+	cp -R db/seed $(DESTDIR)$(PREFIX)/share/microchat/db/
+	install -m 644 conf/microchat.conf conf/lighttpd*.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
 
 clean:
 	rm -rf build build-asan htdocs/vendor tests/out run
