@@ -1,10 +1,14 @@
 /* catalog: GET the category tree with product counts, or the products that
  * match category, brand, q, min_price and max_price (API.md); id=N gives
- * one product with its details. Logged-in users only. */
+ * one product with its details. A q that finds nothing is tried again
+ * spelled as the catalog spells its words (samsumg -> samsung). Logged-in
+ * users only. */
 #include "app.h"
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "nlu_spell.h"
+#include "nlu_vocab.h"
 #include "req.h"
 #include "resp.h"
 
@@ -51,6 +55,25 @@ static bool read_filter(struct req *r, struct catalog_filter *f)
 	return true;
 }
 
+/* Nothing matched q: search again with q's words corrected against the
+ * catalog's vocabulary, when that changes them. *corrected gets the q
+ * used when it found something. 0, or -1 on a database error. */
+static int search_corrected(struct req *r, struct db *db, struct catalog_filter *f,
+			    struct catalog_list *list, const char **corrected)
+{
+	struct nlu_vocab *v = arena_alloc(&r->arena, sizeof(*v));
+	if (nlu_vocab_load(db, &r->arena, v) < 0)
+		return -1;
+	const char *q = nlu_spell_text(&r->arena, v, f->q);
+	if (!*q || strcmp(q, text_fold(&r->arena, f->q)) == 0)
+		return 0;
+	f->q = q;
+	if (catalog_search(db, &r->arena, f, list) < 0)
+		return -1;
+	*corrected = list->n > 0 ? q : NULL;
+	return 0;
+}
+
 static void list_products(struct req *r, struct db *db)
 {
 	struct catalog_filter f;
@@ -70,14 +93,19 @@ static void list_products(struct req *r, struct db *db)
 			return;
 		}
 	}
-	if (catalog_search(db, &r->arena, &f, &list) < 0) {
+	const char *corrected = NULL;
+	if (catalog_search(db, &r->arena, &f, &list) < 0 ||
+	    (list.n == 0 && f.q && search_corrected(r, db, &f, &list, &corrected) < 0)) {
 		resp_internal(r, "the product search failed");
 		return;
 	}
 	json_t *arr = json_array();
 	for (int i = 0; i < list.n; i++)
 		json_array_append_new(arr, catalog_product_json(&list.v[i], true));
-	resp_json(r, 200, json_pack("{s:o}", "products", arr));
+	json_t *body = json_pack("{s:o}", "products", arr);
+	if (corrected)
+		json_object_set_new(body, "q_corrected", json_string(corrected));
+	resp_json(r, 200, body);
 }
 
 static void one_product(struct req *r, struct db *db)

@@ -128,3 +128,23 @@ void nlu_spell_fix(struct arena *a, const struct nlu_vocab *v, struct text_toks 
 	nlu_lexicon_mark_units(&out);
 	*t = out;
 }
+
+const char *nlu_spell_text(struct arena *a, const struct nlu_vocab *v, const char *text)
+{
+	struct text_toks t;
+	bool *unknown = arena_alloc(a, sizeof(bool) * TEXT_MAX_TOKENS);
+	text_fold_tokens(a, text, &t);
+	nlu_spell_fix(a, v, &t, unknown);
+	size_t len = 1;
+	for (int i = 0; i < t.n; i++)
+		len += t.v[i].len + 1;
+	char *out = arena_alloc(a, len), *p = out;
+	for (int i = 0; i < t.n; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		memcpy(p, t.v[i].s, t.v[i].len);
+		p += t.v[i].len;
+	}
+	*p = '\0';
+	return out;
+}

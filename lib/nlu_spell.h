@@ -18,5 +18,8 @@ struct nlu_vocab;
  * words, which ones were not in the vocabulary as typed (corrected or
  * still unknown): only those may be matched loosely later. */
 void nlu_spell_fix(struct arena *a, const struct nlu_vocab *v, struct text_toks *t, bool *unknown);
+/* text folded and fixed as above, its words joined by single spaces
+ * ("samsumg galaxi" -> "samsung galaxy"); "" when no word is left. */
+const char *nlu_spell_text(struct arena *a, const struct nlu_vocab *v, const char *text);
 
 #endif

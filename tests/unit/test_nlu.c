@@ -10,6 +10,7 @@
 #include "shop_fixture.h"
 #include "arena.h"
 #include "nlu.h"
+#include "nlu_spell.h"
 #include "nlu_vocab.h"
 
 #include <string.h>
@@ -210,12 +211,31 @@ static void test_long_and_odd_input(void **state)
 	arena_free(&a);
 }
 
+/* The catalog's free-text search retries with this. */
+static void test_spell_text(void **state)
+{
+	(void)state;
+	static const char *const pairs[][2] = {
+		{ "Samsumg GALAXI", "samsung galaxy" }, { "notebok", "notebook" },
+		{ "audífonos inalambrikos", "audifonos inalambricos" }, { "iphone 15", "iphone 15" },
+		{ "", "" }, { "¿?", "" }, { "zzqxw", "zzqxw" },
+	};
+	struct arena a;
+	arena_init(&a);
+	struct nlu_vocab v;
+	assert_int_equal(nlu_vocab_load(fixture.db, &a, &v), 0);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		assert_string_equal(nlu_spell_text(&a, &v, pairs[i][0]), pairs[i][1]);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_confidence),
 		cmocka_unit_test(test_long_and_odd_input),
+		cmocka_unit_test(test_spell_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
