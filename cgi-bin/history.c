@@ -1,6 +1,8 @@
 /* history: list the user's conversations (newest first, search, paging),
- * show one with its messages, and rename, delete or clear one. */
+ * show one with its messages (replies with what the assistant understood
+ * and the cards it showed), and rename, delete or clear one. */
 #include "app.h"
+#include "assist_history.h"
 #include "auth.h"
 #include "convo.h"
 #include "db.h"
@@ -43,8 +45,9 @@ static void show(struct req *r, struct db *db, int64_t id)
 		return;
 	}
 	json_t *messages = convo_messages_json(db, id);
-	if (!messages) {
+	if (!messages || assist_history_attach(db, &r->arena, id, messages) < 0) {
 		json_decref(c);
+		json_decref(messages);
 		resp_internal(r, "loading messages failed");
 		return;
 	}
