@@ -3,10 +3,9 @@
 // it again, switch model, log out. Saves the screenshot the README shows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startStack, ROOT } from '../lib/stack.mjs';
+import { startStack } from '../lib/stack.mjs';
 import { uniqueName } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, screenshotPath } from '../lib/browser.mjs';
 
 let stack, browser;
 before(async () => {
@@ -64,7 +63,7 @@ test('register, chat with a streamed Markdown reply, reload, switch model, log o
   assert.ok(await reply.locator('pre code span').count() > 0, 'highlight.js spans');
   const userMsg = page.locator('[data-testid="message"][data-role="user"]').last();
   assert.match(await userMsg.innerText(), /Explícame con markdown\s+por favor/);
-  await page.screenshot({ path: path.join(ROOT, 'docs/img/chat.png') });
+  await page.screenshot({ path: screenshotPath('chat') });
 
   // The conversation is in the sidebar and survives a reload.
   await page.getByTestId('conversation-item').first().waitFor();

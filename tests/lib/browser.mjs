@@ -1,6 +1,21 @@
 // Headless Chromium (Debian's) driven by playwright-core, as the probe of
 // this machine kind does it: no downloads, no background networking.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// Where a test saves a screenshot: tests/out/screenshots, so that a test run
+// never changes tracked files; MC_UPDATE_SCREENSHOTS=1 writes the README's
+// pictures in docs/img instead.
+export function screenshotPath(name) {
+  const dir = process.env.MC_UPDATE_SCREENSHOTS === '1'
+    ? path.join(ROOT, 'docs/img') : path.join(ROOT, 'tests/out/screenshots');
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.png`);
+}
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
