@@ -202,3 +202,16 @@ test('a failed reply that was streamed counts as an error too', async () => {
   assert.equal(modelErrors[0].c, streamedCodes);
   assert.ok(json.errors.length >= 4);
 });
+
+test('totals follow deletions; the period keeps what happened', async () => {
+  const before = (await stats(stack, admin.token, 7)).json;
+  const convo = sql(`SELECT id FROM conversations WHERE user_id = ${bob.user.id} ORDER BY id LIMIT 1`)[0].id;
+  const held = sql(`SELECT count(*) AS c FROM messages WHERE conversation_id = ${convo}`)[0].c;
+  const del = await api(stack, '/cgi-bin/history', { token: bob.token, form: { action: 'delete', id: String(convo) } });
+  assert.equal(del.status, 200);
+  const after = (await stats(stack, admin.token, 7)).json;
+  assert.equal(after.totals.conversations, before.totals.conversations - 1);
+  assert.equal(after.totals.messages, before.totals.messages - held);
+  assert.equal(after.totals.messages, sql('SELECT count(*) AS c FROM messages')[0].c);
+  assert.equal(after.period.messages, before.period.messages);
+});
