@@ -1,13 +1,13 @@
 // The dashboard in a real browser: after some chats, an administrator sees
 // the totals of what happened and every chart drawn with data (read back
 // from Chart.js itself), switches the period, the theme and a phone-sized
-// screen; anybody else is sent away. Saves the screenshot the README shows.
+// screen; anybody else is sent away. Saves the screenshot the README shows
+// (docs/img/dashboard.png with MC_UPDATE_SCREENSHOTS=1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startStack, ROOT } from '../lib/stack.mjs';
+import { startStack } from '../lib/stack.mjs';
 import { api, register, chatStream, eventually } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, screenshotPath } from '../lib/browser.mjs';
 import { sqlRead, recordedRequests } from '../lib/ops.mjs';
 
 let stack, browser, admin, alice;
@@ -81,7 +81,7 @@ test('an administrator sees the true totals and every chart drawn with data', as
   const rows = page.getByTestId('backend-row');
   assert.equal(await rows.count(), 1);
   assert.match(await rows.first().innerText(), new RegExp(stack.emulators[0].url.replace(/[./]/g, '\\$&')));
-  await page.screenshot({ path: path.join(ROOT, 'docs/img/dashboard.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('dashboard'), fullPage: true });
 
   // One day: hourly buckets.
   const asked = page.waitForRequest((r) => r.url().includes('/cgi-bin/stats?days=1'));
