@@ -235,18 +235,13 @@ static json_t *pct_json(const int64_t p[3])
 			 "p99", ms_or_null(p[2]));
 }
 
-static void iso(int64_t t, char out[21])
-{
-	util_iso_time(t, out);
-}
-
 static json_t *series_json(const struct stats *s)
 {
 	json_t *out = json_array();
 	for (int i = 0; i < s->w->nbuckets; i++) {
 		const struct bucket *b = &s->b[i];
 		char t[21];
-		iso(s->w->start + i * s->w->grain, t);
+		util_iso_time(s->w->start + i * s->w->grain, t);
 		json_array_append_new(out, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			"t", t, "messages", (json_int_t)b->messages, "requests", (json_int_t)b->requests,
 			"errors", (json_int_t)b->errors, "model_calls", (json_int_t)b->calls,
@@ -266,7 +261,7 @@ static json_t *per_day_json(const struct stats *s)
 	char last[11] = "";
 	for (int i = 0; i < s->w->nbuckets; i++) {
 		char t[21];
-		iso(s->w->start + i * s->w->grain, t);
+		util_iso_time(s->w->start + i * s->w->grain, t);
 		t[10] = '\0';
 		if (strcmp(t, last) != 0) {
 			json_array_append_new(out, json_pack("{s:s,s:I}", "day", t, "count", (json_int_t)0));
@@ -484,8 +479,8 @@ static json_t *build(struct stats *s, const char *backends)
 {
 	const struct stats_window *w = s->w;
 	char since[21], until[21];
-	iso(w->start, since);
-	iso(w->end, until);
+	util_iso_time(w->start, since);
+	util_iso_time(w->end, until);
 	json_t *body = json_pack("{s:i,s:s,s:s,s:s}", "days", w->days,
 				 "bucket", w->grain == 3600 ? "hour" : "day", "since", since, "until", until);
 	if (set_part(body, "totals", totals_json(s)) < 0 ||
