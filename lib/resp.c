@@ -70,7 +70,7 @@ void resp_json(struct req *r, int status, json_t *obj)
 		json_decref(obj);
 		return;
 	}
-	char *body = json_dumps(obj, JSON_COMPACT);
+	char *body = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(obj);
 	if (!body)
 		util_die("json_dumps failed");
@@ -114,7 +114,7 @@ void resp_sse_begin(struct req *r)
 
 int resp_sse_event(struct req *r, const char *event, json_t *obj)
 {
-	char *data = json_dumps(obj, JSON_COMPACT);
+	char *data = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(obj);
 	if (!data)
 		util_die("json_dumps failed");
