@@ -193,6 +193,9 @@ static void finish(struct chat *c, const char *status, const char *code, const c
 		fprintf(stderr, "microchat chat: could not store the end of reply %lld\n",
 			(long long)c->turn.reply_id);
 	struct req *r = c->r;
+	/* The request log counts the failure whether it was streamed or not. */
+	if (code)
+		r->error_code = code;
 	if (c->sse) {
 		if (code)
 			send_event(c, "error", json_pack("{s:s,s:s,s:I,s:s}", "code", code, "message", message,
@@ -210,7 +213,6 @@ static void finish(struct chat *c, const char *status, const char *code, const c
 				 "intent", c->assist.intent, "context", c->assist.context);
 	if (code && strcmp(status, "error") == 0) {
 		json_object_set_new(body, "error", json_pack("{s:s,s:s}", "code", code, "message", message));
-		r->error_code = code;
 		resp_json(r, http_status_for(code, c->trace.none_available), body);
 	} else {
 		resp_json(r, 200, body);
