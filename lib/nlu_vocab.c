@@ -19,6 +19,7 @@ struct builder {
 	struct arena *a;
 	struct nlu_vocab *v;
 	int terms_cap;
+	struct wordset brands;   /* brand as written -> its folded words */
 };
 
 static void *grow(struct arena *a, void *old, int n, int *cap, size_t size)
@@ -178,14 +179,35 @@ static void group_terms(struct arena *a, struct nlu_vocab *v)
 	v->terms = sorted;
 }
 
+/* The brand of the current row, shared by all its products and folded
+ * once; *words gets its folded words. */
+static const char *brand_of(struct builder *b, sqlite3_stmt *st, const struct text_toks **words)
+{
+	const char *raw = (const char *)sqlite3_column_text(st, 2);
+	if (!raw)
+		raw = "";
+	size_t n = strlen(raw);
+	const struct wordset_entry *e = wordset_get(&b->brands, raw, n);
+	if (!e) {
+		struct wordset_entry *added = wordset_add(&b->brands, arena_strndup(b->a, raw, n), n);
+		struct text_toks *t = arena_alloc(b->a, sizeof(*t));
+		text_fold_tokens(b->a, added->word, t);
+		added->value = t;
+		e = added;
+	}
+	*words = e->value;
+	return e->word;
+}
+
 static void product_add(struct builder *b, sqlite3_stmt *st, int *cap)
 {
 	struct nlu_vocab *v = b->v;
 	v->products = grow(b->a, v->products, v->nproducts, cap, sizeof(struct nlu_product));
 	struct nlu_product *p = &v->products[v->nproducts++];
+	const struct text_toks *brand;
 	p->id = sqlite3_column_int64(st, 0);
 	p->name = db_col_text(b->a, st, 1);
-	p->brand = db_col_text(b->a, st, 2);
+	p->brand = brand_of(b, st, &brand);
 	p->category_id = sqlite3_column_int64(st, 3);
 	text_fold_tokens(b->a, p->name, &p->toks);
 	nlu_lexicon_mark_units(&p->toks);
@@ -193,18 +215,29 @@ static void product_add(struct builder *b, sqlite3_stmt *st, int *cap)
 	p->weight = arena_alloc(b->a, sizeof(double) * n);
 	p->df = arena_alloc(b->a, sizeof(int) * n);
 	p->brand_word = arena_alloc(b->a, sizeof(bool) * n);
-	struct text_toks brand;
-	text_fold_tokens(b->a, p->brand, &brand);
 	for (int i = 0; i < p->toks.n; i++) {
 		p->brand_word[i] = false;
-		for (int k = 0; k < brand.n; k++)
-			p->brand_word[i] |= strcmp(brand.v[k].s, p->toks.v[i].s) == 0;
+		for (int k = 0; k < brand->n; k++)
+			p->brand_word[i] |= strcmp(brand->v[k].s, p->toks.v[i].s) == 0;
+	}
+}
+
+/* The brands of the active products, each once, in the order of their
+ * first product: read with the products rather than by a second scan. */
+static void brand_terms(struct builder *b)
+{
+	for (int i = 0; i < b->v->nproducts; i++) {
+		const char *brand = b->v->products[i].brand;
+		struct wordset_entry *e = wordset_add(&b->brands, brand, strlen(brand));
+		if (e->count++ == 0)
+			term_add(b, NLU_K_BRAND, brand, brand);
 	}
 }
 
 static int load_products(struct db *db, struct builder *b)
 {
 	int cap = 0;
+	wordset_init(&b->brands, b->a, 128);
 	sqlite3_stmt *st = db_query(db, "SELECT id, name, brand, category_id FROM products"
 				    " WHERE active = 1 ORDER BY id", "");
 	if (!st)
@@ -379,9 +412,12 @@ int nlu_vocab_load(struct db *db, struct arena *a, struct nlu_vocab *v)
 	wordset_init(&v->words, a, 2048);
 	wordset_init(&v->catalog, a, 512);
 	struct builder b = { .a = a, .v = v };
-	if (load_categories(db, &b) < 0 ||
-	    load_column(db, &b, "SELECT DISTINCT brand FROM products WHERE active = 1", NLU_K_BRAND) < 0 ||
-	    load_features(db, &b) < 0 || load_places(db, &b) < 0 || load_products(db, &b) < 0)
+	/* Terms enter the word sets in a fixed order (categories, brands,
+	 * features, places): the spelling corrector breaks ties by it. */
+	if (load_categories(db, &b) < 0 || load_products(db, &b) < 0)
+		return -1;
+	brand_terms(&b);
+	if (load_features(db, &b) < 0 || load_places(db, &b) < 0)
 		return -1;
 	group_terms(a, v);
 	bucket_terms(a, v);
