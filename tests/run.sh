@@ -39,7 +39,7 @@ node_suite() { # name env... -- paths
 	local rc=$?
 	read -r p f < <(count_tap "$log")
 	record "$name" "$p" "$f" "$rc"
-	[ "$rc" != 0 ] && grep -E '^not ok|Error|error' "$log" | head -20
+	[ "$rc" != 0 ] && grep -E '^not ok' "$log" | head -20
 }
 
 unit_suite() { # name build-dir
@@ -53,7 +53,7 @@ unit_suite() { # name build-dir
 	p=$(grep -E '^\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END {print s+0}')
 	f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
 	record "$name" "$p" "$f" "$rc"
-	[ "$rc" != 0 ] && grep -E 'FAILED|Error|error' "$log" | head -20
+	[ "$rc" != 0 ] && grep -E '^\[  (FAILED|ERROR)' "$log" | head -20
 }
 
 build() { # name make-args...
