@@ -21,8 +21,22 @@ CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
             -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Ilib $(SANFLAGS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   += $(PKG_LIBS) -lfcgi -lm
+# A CGI program starts for every request, and the dynamic loader's work for
+# each shared library is a measurable part of that (docs/PERFORMANCE.md), so
+# SQLite, libsodium, jansson and libfcgi are linked from their static
+# archives (Debian's -dev packages ship them); glibc stays shared and libcurl
+# is loaded on first use (lib/curl_lazy.c). LINK_STATIC=0 links them shared.
+LINK_STATIC ?= 1
+STATIC_PKGS = sqlite3 libsodium jansson
+ifeq ($(LINK_STATIC),1)
+STATIC_L  := $(shell pkg-config --libs-only-l $(STATIC_PKGS) 2>/dev/null) -lfcgi
+PKG_LIBS  := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -Wl,-Bstatic $(STATIC_L) -Wl,-Bdynamic \
+             $(filter-out $(STATIC_L),$(shell pkg-config --libs --static $(STATIC_PKGS) 2>/dev/null)) \
+             $(shell pkg-config --libs libcurl 2>/dev/null)
+else
+PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
+endif
+LDLIBS   += $(PKG_LIBS) -lm
 LDFLAGS  += $(SANFLAGS)
 
 LIB_SRC  := $(wildcard lib/*.c)
@@ -56,10 +70,10 @@ $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 $(LIB_A): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A)
+$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
-$(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A)
+$(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
