@@ -38,6 +38,16 @@ static int cmd_conf(struct conf *c, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_env_names(struct conf *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; conf_env_name(i); i++)
+		puts(conf_env_name(i));
+	return 0;
+}
+
 static int cmd_migrate(struct conf *c, int argc, char **argv)
 {
 	(void)argc;
@@ -179,6 +189,7 @@ static int cmd_import_offices(struct conf *c, int argc, char **argv)
 
 static const struct admin_cmd admin_cmds[] = {
 	{ "conf", "conf KEY              print one effective setting", 1, cmd_conf },
+	{ "env-names", "env-names             list the environment variables that override settings", 0, cmd_env_names },
 	{ "migrate", "migrate               create the database or bring it to the current schema", 0, cmd_migrate },
 	{ "seed", "seed DIR              load DIR's CSV files into an empty catalog and directory", 1, cmd_seed },
 	{ "import-catalog", "import-catalog FILE... import categories and products CSV files (update by slug, sku)",

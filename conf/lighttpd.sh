@@ -25,10 +25,9 @@ WORKERS=$("$ADMIN" conf workers)
 
 env_lines() {
 	printf '\t"MICROCHAT_CONF" => "%s",\n' "$MICROCHAT_CONF"
-	for v in DB_PATH OLLAMA_URL DEFAULT_MODEL LLM_TIMEOUT LLM_FIRST_TOKEN_TIMEOUT \
-		LLM_CONNECT_TIMEOUT_MS OPENAI_API_KEY BODY_LIMIT CONTEXT_TOKENS \
-		LOGIN_MAX_FAILURES LOGIN_MAX_FAILURES_IP LOGIN_WINDOW_SECONDS \
-		METRICS_RETENTION_DAYS SESSION_DAYS ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	# Every setting's variable (from the programs' own table), and the
+	# sanitizers' options for the test builds.
+	for v in $("$ADMIN" env-names) ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		eval "val=\${$v:-}"
 		# shellcheck disable=SC2154
 		[ -n "$val" ] && printf '\t"%s" => "%s",\n' "$v" "$(printf '%s' "$val" | sed 's/["\\]/\\&/g')"

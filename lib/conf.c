@@ -198,6 +198,11 @@ int conf_format(const struct conf *c, const char *key, char *out, size_t n)
 	return 0;
 }
 
+const char *conf_env_name(size_t i)
+{
+	return i < MC_ARRAY_LEN(conf_keys) ? conf_keys[i].env : NULL;
+}
+
 int conf_changed(const struct conf *c)
 {
 	struct stat st;

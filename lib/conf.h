@@ -44,6 +44,9 @@ int conf_changed(const struct conf *c);
 /* A setting by its file key, as text (for scripts: microchat-admin conf KEY).
  * Returns 0, or -1 for an unknown key. */
 int conf_format(const struct conf *c, const char *key, char *out, size_t n);
+/* The environment variable of the i-th setting, NULL past the last one
+ * (so scripts can pass every setting on without a list of their own). */
+const char *conf_env_name(size_t i);
 void conf_free(struct conf *c);
 
 #endif
