@@ -136,10 +136,8 @@ static bool any_filter(struct req *r)
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
-	if (!db || !auth_require_user(r, db))
+	struct db *db = app_begin(r, "GET", APP_USER);
+	if (!db)
 		return;
 	if (req_field(r, "id", NULL)) {
 		one_product(r, db);

@@ -352,10 +352,8 @@ static void send_message(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "POST") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
-	if (!db || !auth_require_user(r, db))
+	struct db *db = app_begin(r, "POST", APP_USER);
+	if (!db)
 		return;
 	const char *action = req_field(r, "action", "send");
 	if (strcmp(action, "stop") == 0)

@@ -235,10 +235,8 @@ static void change_user(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET,POST") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
-	if (!db || !auth_require_admin(r, db))
+	struct db *db = app_begin(r, "GET,POST", APP_ADMIN);
+	if (!db)
 		return;
 	if (!req_is_post(r)) {
 		show(r, db, NULL);

@@ -12,10 +12,8 @@
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
-	if (!db || !auth_require_user(r, db))
+	struct db *db = app_begin(r, "GET", APP_USER);
+	if (!db)
 		return;
 	int64_t limit;
 	if (req_field_int(r, "limit", 100, 1, 500, &limit) < 0) {

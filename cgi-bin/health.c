@@ -12,9 +12,7 @@
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
+	struct db *db = app_begin(r, "GET", APP_ANYONE);
 	if (!db)
 		return;
 	int64_t one = 0;

@@ -91,10 +91,8 @@ static void change(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET,POST") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
-	if (!db || !auth_require_user(r, db))
+	struct db *db = app_begin(r, "GET,POST", APP_USER);
+	if (!db)
 		return;
 	if (req_is_post(r)) {
 		change(r, db);

@@ -83,9 +83,7 @@ static void log_in(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET,POST") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
+	struct db *db = app_begin(r, "GET,POST", APP_ANYONE);
 	if (!db)
 		return;
 	if (req_is_post(r))

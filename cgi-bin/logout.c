@@ -7,9 +7,7 @@
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "POST") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
+	struct db *db = app_begin(r, "POST", APP_ANYONE);
 	if (!db)
 		return;
 	if (auth_load_user(r, db) < 0) {

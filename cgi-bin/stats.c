@@ -12,10 +12,8 @@
 
 static void handle(struct req *r)
 {
-	if (!req_allow(r, "GET") || req_parse(r) < 0)
-		return;
-	struct db *db = req_db(r);
-	if (!db || !auth_require_admin(r, db))
+	struct db *db = app_begin(r, "GET", APP_ADMIN);
+	if (!db)
 		return;
 	int64_t days;
 	if (req_field_int(r, "days", 7, 1, 30, &days) < 0 || (days != 1 && days != 7 && days != 30)) {

@@ -4,6 +4,7 @@
  * through DOMPurify). */
 #include "answer.h"
 #include "arena.h"
+#include "text.h"
 #include "buf.h"
 #include "util.h"
 
@@ -262,21 +263,11 @@ static void comparison(struct buf *b, struct arena *a, const struct lookup *l, c
 			   answer_price(a, l->products[l->nproducts - 1].price - first->price, lang), NULL, NULL));
 }
 
-static const char *features_list(struct arena *a, const char *json)
-{
-	json_t *arr = json_loads(json ? json : "[]", 0, NULL);
-	char *s = arena_strdup(a, "");
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		s = arena_printf(a, "%s%s%s", s, i ? ", " : "", json_string_value(json_array_get(arr, i)));
-	json_decref(arr);
-	return s;
-}
-
 static void details(struct buf *b, struct arena *a, const struct catalog_product *p, const char *lang)
 {
 	buf_printf(b, "**%s** (%s · %s)\n\n", p->name, p->brand, p->category);
 	buf_printf(b, "- %s: **%s** · %s\n", say(lang, PRICE), answer_price(a, p->price, lang), stock_text(a, p, lang));
-	const char *f = features_list(a, p->features);
+	const char *f = text_join_json_list(a, p->features);
 	if (*f)
 		buf_printf(b, "- %s: %s\n", say(lang, FEATURES), f);
 	if (p->description && *p->description)
@@ -293,7 +284,7 @@ static void office_block(struct buf *b, struct arena *a, const struct directory_
 	for (size_t i = 0; i < MC_ARRAY_LEN(labels); i++)
 		if (values[i] && *values[i])
 			buf_printf(b, "- %s: %s\n", labels[i], values[i]);
-	const char *served = features_list(a, o->localidades);
+	const char *served = text_join_json_list(a, o->localidades);
 	if (*served)
 		buf_printf(b, "- %s: %s\n", say(lang, SERVES), served);
 }

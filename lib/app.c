@@ -115,6 +115,19 @@ static void app_record(struct app *app, struct req *r)
 /* Answer one request and record it: before a worker finishes the answer
  * (FCGX_Finish) and before a CGI's output ends, so that a client who got to
  * the end of an answer finds it counted in /cgi-bin/stats. */
+struct db *app_begin(struct req *r, const char *methods, enum app_need need)
+{
+	if (!req_allow(r, methods) || req_parse(r) < 0)
+		return NULL;
+	struct db *db = req_db(r);
+	if (!db)
+		return NULL;
+	if ((need == APP_USER && !auth_require_user(r, db)) ||
+	    (need == APP_ADMIN && !auth_require_admin(r, db)))
+		return NULL;
+	return db;
+}
+
 static void serve_one(struct app *app, struct req *r, struct io *io, app_handler handle)
 {
 	req_begin(r, app, io, app->program);

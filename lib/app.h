@@ -24,6 +24,13 @@ int app_main(const char *program, app_handler handle, int flags);
 const struct conf *app_conf(struct app *app);
 bool app_is_fastcgi(const struct app *app);
 
+enum app_need { APP_ANYONE, APP_USER, APP_ADMIN };
+
+/* How a program starts: its methods allowed, the fields parsed, the
+ * database opened and, as asked, a logged-in user or an administrator.
+ * Returns the database, or NULL once the refusal has been answered. */
+struct db *app_begin(struct req *r, const char *methods, enum app_need need);
+
 /* The database, opened on first use and checked once against the schema
  * this build expects. On failure answers 500/503 and returns NULL. */
 struct db *req_db(struct req *r);

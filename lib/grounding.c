@@ -5,6 +5,7 @@
 #include "grounding.h"
 #include "answer.h"
 #include "arena.h"
+#include "text.h"
 #include "buf.h"
 
 #include <jansson.h>
@@ -14,22 +15,12 @@
 
 #define BYTES_PER_TOKEN 4
 
-static const char *list_text(struct arena *a, const char *json)
-{
-	json_t *arr = json_loads(json ? json : "[]", 0, NULL);
-	char *s = arena_strdup(a, "");
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		s = arena_printf(a, "%s%s%s", s, i ? ", " : "", json_string_value(json_array_get(arr, i)));
-	json_decref(arr);
-	return s;
-}
-
 static const char *product_row(struct arena *a, const struct catalog_product *p, bool details)
 {
 	const char *row = arena_printf(a, "- %s | marca %s | %s | %s | %s | %s", p->name, p->brand,
 				       p->category, answer_price(a, p->price, "es"),
 				       p->stock > 0 ? arena_printf(a, "stock %lld", (long long)p->stock) : "agotado",
-				       list_text(a, p->features));
+				       text_join_json_list(a, p->features));
 	if (details && p->description && *p->description)
 		row = arena_printf(a, "%s | %s", row, p->description);
 	return arena_printf(a, "%s\n", row);
@@ -39,7 +30,7 @@ static const char *office_row(struct arena *a, const struct directory_office *o)
 {
 	return arena_printf(a, "- %s | %s | dirección %s | teléfono %s | WhatsApp %s | horario %s | correo %s"
 			    " | localidades: %s\n", o->municipio, o->dependencia, o->direccion, o->telefono,
-			    o->whatsapp, o->horario, o->email, list_text(a, o->localidades));
+			    o->whatsapp, o->horario, o->email, text_join_json_list(a, o->localidades));
 }
 
 static void header(struct buf *b, struct arena *a, const struct nlu_result *res, const struct lookup *l)

@@ -2,6 +2,8 @@
  * in Spanish and English, tokens, plural-tolerant word comparison,
  * stopwords and a guess of the writer's language. */
 #include "text.h"
+
+#include <jansson.h>
 #include "arena.h"
 
 #include <string.h>
@@ -269,4 +271,14 @@ const char *text_lang(const struct text_toks *t, const char *original)
 		if (strstr(original, marks[i]))
 			es += 2;
 	return en > es ? "en" : "es";
+}
+
+const char *text_join_json_list(struct arena *a, const char *json)
+{
+	json_t *arr = json_loads(json ? json : "[]", 0, NULL);
+	char *s = arena_strdup(a, "");
+	for (size_t i = 0; i < json_array_size(arr); i++)
+		s = arena_printf(a, "%s%s%s", s, i ? ", " : "", json_string_value(json_array_get(arr, i)));
+	json_decref(arr);
+	return s;
 }

@@ -46,6 +46,9 @@ bool text_is_stopword(const char *w, size_t n);
 bool text_stopwords_sorted(void);
 /* "es" or "en": the language of the message (Spanish unless English is
  * clearly more likely). original is the unfolded text (for ñ, ¿, ¡, accents). */
+/* A JSON array of strings as "a, b, c" (features, localities); "" when empty. */
+const char *text_join_json_list(struct arena *a, const char *json);
+
 const char *text_lang(const struct text_toks *t, const char *original);
 
 #endif
