@@ -17,6 +17,7 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
   let query = '';
   let loadSeq = 0;
   let loaded = false;
+  let nextBefore = null; // the server's cursor when the list has more pages
   const narrow = window.matchMedia('(max-width: 860px)');
 
   async function load() {
@@ -25,12 +26,30 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
       const data = await getJSON(HISTORY, query ? { q: query } : undefined);
       if (seq !== loadSeq) return conversations;
       conversations = Array.isArray(data.conversations) ? data.conversations : [];
+      nextBefore = data.next_before ?? null;
       loaded = true;
       render();
     } catch (err) {
       if (seq === loadSeq && err.status !== 401) renderError(err);
     }
     return conversations;
+  }
+
+  // The next page of older conversations, after the ones shown.
+  async function loadMore() {
+    const seq = loadSeq;
+    try {
+      const params = { before: nextBefore };
+      if (query) params.q = query;
+      const data = await getJSON(HISTORY, params);
+      if (seq !== loadSeq) return;
+      const known = new Set(conversations.map((c) => c.id));
+      for (const c of data.conversations || []) if (!known.has(c.id)) conversations.push(c);
+      nextBefore = data.next_before ?? null;
+      render();
+    } catch (err) {
+      if (err.status !== 401) toast(describeError(err), 'error');
+    }
   }
 
   function render() {
@@ -43,6 +62,11 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
     const parts = [];
     for (const [name, items] of groups) {
       parts.push(el('h2', { class: 'conv-group', text: name }), el('ul', {}, items.map(item)));
+    }
+    if (nextBefore) {
+      const more = el('button', { type: 'button', class: 'btn sidebar-more', 'data-testid': 'load-more', text: t('sidebar.load_more') });
+      more.addEventListener('click', () => { more.disabled = true; loadMore(); });
+      parts.push(more);
     }
     if (parts.length === 0 && loaded) {
       parts.push(el('p', { class: 'sidebar-empty', text: query ? t('sidebar.no_results', { q: query }) : t('sidebar.empty') }));

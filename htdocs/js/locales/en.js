@@ -41,6 +41,7 @@ export default {
   'sidebar.empty': 'No conversations yet. Ask your first question!',
   'sidebar.no_results': 'Nothing found for “{q}”.',
   'sidebar.untitled': 'Untitled conversation',
+  'sidebar.load_more': 'Load older conversations',
   'sidebar.rename': 'Rename',
   'sidebar.rename_label': 'New conversation name',
   'sidebar.delete': 'Delete',

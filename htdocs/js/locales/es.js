@@ -41,6 +41,7 @@ export default {
   'sidebar.empty': 'Aún no tienes conversaciones. ¡Escribe tu primera pregunta!',
   'sidebar.no_results': 'Nada encontrado para «{q}».',
   'sidebar.untitled': 'Conversación sin título',
+  'sidebar.load_more': 'Cargar conversaciones anteriores',
   'sidebar.rename': 'Renombrar',
   'sidebar.rename_label': 'Nuevo nombre de la conversación',
   'sidebar.delete': 'Eliminar',
