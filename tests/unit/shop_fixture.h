@@ -65,4 +65,20 @@ static inline void shop_fixture_done(struct shop_fixture *f)
 	unlink(side);
 }
 
+/* For a test program whose tests all read the seeded database: defines its
+ * fixture and the cmocka group setup and teardown that make and drop it. */
+#define SHOP_FIXTURE_GROUP()                                              \
+	static struct shop_fixture fixture;                               \
+	static int setup(void **state)                                    \
+	{                                                                 \
+		(void)state;                                              \
+		return shop_fixture_seeded(&fixture) ? 0 : -1;            \
+	}                                                                 \
+	static int teardown(void **state)                                 \
+	{                                                                 \
+		(void)state;                                              \
+		shop_fixture_done(&fixture);                              \
+		return 0;                                                 \
+	}
+
 #endif

@@ -14,20 +14,7 @@
 
 #include <string.h>
 
-static struct shop_fixture fixture;
-
-static int setup(void **state)
-{
-	(void)state;
-	return shop_fixture_seeded(&fixture) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shop_fixture_done(&fixture);
-	return 0;
-}
+SHOP_FIXTURE_GROUP()
 
 struct run {
 	struct req r;

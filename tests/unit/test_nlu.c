@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-static struct shop_fixture fixture;
+SHOP_FIXTURE_GROUP()
 
 struct example {
 	const char *text;
@@ -119,19 +119,6 @@ static const struct example examples[] = {
 	{ "adios!", "general", "{}" },
 	{ "recommend a good restaurant", "general", "{}" },
 };
-
-static int setup(void **state)
-{
-	(void)state;
-	return shop_fixture_seeded(&fixture) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shop_fixture_done(&fixture);
-	return 0;
-}
 
 static void understand(struct arena *a, const char *text, struct nlu_result *r)
 {
