@@ -3,6 +3,7 @@
  * failures, smoothed latency and the circuit breaker. */
 #define _POSIX_C_SOURCE 200809L
 #include "backend.h"
+#include "jsonx.h"
 #include "db.h"
 #include "util.h"
 
@@ -291,16 +292,6 @@ void backend_model_missing(struct db *db, const char *url, const char *model)
 		"ss", url, model);
 }
 
-static json_t *merged_find(json_t *list, const char *name)
-{
-	json_t *m;
-	size_t i;
-	json_array_foreach(list, i, m)
-		if (strcmp(json_string_value(json_object_get(m, "name")), name) == 0)
-			return m;
-	return NULL;
-}
-
 static void merge_one(json_t *merged, const char *url, const char *info, bool allowed)
 {
 	json_t *m = json_loads(info, 0, NULL);
@@ -309,7 +300,7 @@ static void merge_one(json_t *merged, const char *url, const char *info, bool al
 		json_decref(m);
 		return;
 	}
-	json_t *have = merged_find(merged, name);
+	json_t *have = jsonx_find(merged, "name", name);
 	if (!have) {
 		json_object_set_new(m, "backends", json_array());
 		json_object_set_new(m, "available", json_false());

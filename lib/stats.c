@@ -4,6 +4,7 @@
  * the size of the logs. */
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "stats.h"
+#include "jsonx.h"
 #include "arena.h"
 #include "backend.h"
 #include "db.h"
@@ -400,19 +401,9 @@ static void add_live_state(struct db *db, json_t *b)
 	json_decref(live);
 }
 
-static json_t *find_backend(json_t *list, const char *url)
-{
-	json_t *b;
-	size_t i;
-	json_array_foreach(list, i, b)
-		if (strcmp(json_string_value(json_object_get(b, "url")), url) == 0)
-			return b;
-	return NULL;
-}
-
 static json_t *add_backend(json_t *list, const char *url)
 {
-	json_t *b = find_backend(list, url);
+	json_t *b = jsonx_find(list, "url", url);
 	if (!b) {
 		b = json_pack("{s:s,s:s,s:I,s:I,s:n}", "url", url, "state", "unknown",
 			      "requests", (json_int_t)0, "failures", (json_int_t)0, "avg_ms");
