@@ -4,6 +4,7 @@
  * spelled as the catalog spells its words (samsumg -> samsung). Logged-in
  * users only. */
 #include "app.h"
+#include "cache_req.h"
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
@@ -136,6 +137,10 @@ static bool any_filter(struct req *r)
 
 static void handle(struct req *r)
 {
+	/* The catalog is the same for everybody and changes only by import
+	 * (microchat-admin renews the shared cache scope). */
+	if (app_answer_cached(r, "GET", APP_USER, true, cache_req_query_key(r, "catalog"), 0))
+		return;
 	struct db *db = app_begin(r, "GET", APP_USER);
 	if (!db)
 		return;

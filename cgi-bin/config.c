@@ -3,6 +3,7 @@
  * the admin role, and the audit log of every change. */
 #include "accounts.h"
 #include "app.h"
+#include "cache.h"
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
@@ -199,6 +200,8 @@ static void change_settings(struct req *r, struct db *db)
 		resp_internal(r, "storing the settings failed");
 		return;
 	}
+	/* The model list names the default model: shared answers change. */
+	cache_bump(app_conf(r->app), 0);
 	show(r, db, changed);
 }
 
@@ -219,6 +222,8 @@ static void change_user(struct req *r, struct db *db)
 	json_t *user;
 	switch (accounts_change(db, &r->arena, &r->user, id, (int)disabled, role, &user)) {
 	case ACCOUNTS_OK:
+		/* Their sessions and role as cached: read again from the database. */
+		cache_bump(app_conf(r->app), id);
 		resp_json(r, 200, json_pack("{s:b,s:o}", "ok", 1, "user", user));
 		break;
 	case ACCOUNTS_NOT_FOUND:

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "assist_history.h"
 #include "auth.h"
+#include "cache_req.h"
 #include "convo.h"
 #include "db.h"
 #include "req.h"
@@ -91,6 +92,9 @@ static void change(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
+	/* Every GET answer is the user's own: kept until their next change. */
+	if (app_answer_cached(r, "GET,POST", APP_USER, false, cache_req_query_key(r, "history"), 0))
+		return;
 	struct db *db = app_begin(r, "GET,POST", APP_USER);
 	if (!db)
 		return;

@@ -83,6 +83,8 @@ static void log_in(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
+	if (!req_is_post(r) && app_answer_cached(r, "GET,POST", APP_USER, false, "whoami", 0))
+		return;
 	struct db *db = app_begin(r, "GET,POST", APP_ANYONE);
 	if (!db)
 		return;

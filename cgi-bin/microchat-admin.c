@@ -1,6 +1,7 @@
 /* microchat-admin: the operator's command-line tool (never served as CGI):
  * schema migrations, seed and CSV imports, settings for scripts. */
 #include "auth.h"
+#include "cache.h"
 #include "conf.h"
 #include "db.h"
 #include "importer.h"
@@ -58,6 +59,11 @@ static int cmd_migrate(struct conf *c, int argc, char **argv)
 	int rc = db_migrate(db, stdout);
 	if (rc == 0)
 		printf("database %s is at schema %d\n", c->db_path, db_schema_version(db));
+	/* Answers kept for another database, or another schema, must go. */
+	if (rc == 0 && cache_clear(c) < 0) {
+		fprintf(stderr, "microchat-admin: cannot empty the cache folder; remove it by hand\n");
+		rc = 1;
+	}
 	db_close(db);
 	return rc ? 1 : 0;
 }
@@ -139,6 +145,7 @@ static int cmd_seed(struct conf *c, int argc, char **argv)
 	else if (offices == 0)
 		rc |= seed_file(db, argv[0], "offices.csv", IMPORTER_OFFICES);
 	db_close(db);
+	cache_bump(c, 0);
 	return rc;
 }
 
@@ -172,6 +179,8 @@ static int import_files(struct conf *c, int argc, char **argv, const enum import
 			if (kind[i] == *k)
 				rc |= import_one(db, argv[i], kind[i]);
 	db_close(db);
+	/* The catalog's answers are cached: the next read asks the database. */
+	cache_bump(c, 0);
 	return rc;
 }
 

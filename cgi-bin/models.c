@@ -3,6 +3,7 @@
  * a backend known to be dead. */
 #include "app.h"
 #include "auth.h"
+#include "conf.h"
 #include "db.h"
 #include "pool.h"
 #include "req.h"
@@ -10,6 +11,12 @@
 
 static void handle(struct req *r)
 {
+	/* The same list for everybody, kept half as long as the lists it merges
+	 * are trusted (a list kept at the end of their time is never older than
+	 * one and a half times that). */
+	int64_t ttl = app_conf(r->app)->models_ttl_ms / 2;
+	if (ttl > 0 && app_answer_cached(r, "GET", APP_USER, true, "models", ttl))
+		return;
 	struct db *db = app_begin(r, "GET", APP_USER);
 	if (!db)
 		return;

@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
 #include "auth.h"
+#include "cache.h"
+#include "cache_req.h"
 #include "conf.h"
 #include "db.h"
 #include "io.h"
@@ -24,6 +26,7 @@ struct app {
 	bool fastcgi;
 	struct db *db;
 	bool schema_checked;
+	struct req *current; /* the request being handled, for the commit hook */
 };
 
 const struct conf *app_conf(struct app *app)
@@ -46,14 +49,28 @@ static void app_reload_conf(struct app *app)
 	app->schema_checked = false;
 }
 
+/* A commit made while handling a logged-in user's request changed what
+ * their cached answers say (their conversations, their sessions). Changes
+ * to other accounts or to shared data renew those scopes where they are
+ * made (config, microchat-admin). The request log is written after the
+ * handler, with no current request, and renews nothing. */
+static void app_after_commit(void *arg)
+{
+	struct app *app = arg;
+	if (app->current && app->current->user.id)
+		cache_bump(&app->conf, app->current->user.id);
+}
+
 /* Query plans that never depend on bound values: otherwise every statement
  * with `col LIKE ?` is compiled again each time it is bound (measured: a
  * third of a history request in a worker went to re-preparing). */
 static struct db *app_db_open(struct app *app)
 {
 	struct db *db = db_open(app->conf.db_path);
-	if (db)
+	if (db) {
 		sqlite3_db_config(db_handle(db), SQLITE_DBCONFIG_ENABLE_QPSG, 1, NULL);
+		db_on_commit(db, app_after_commit, app);
+	}
 	return db;
 }
 
@@ -72,6 +89,7 @@ static bool app_schema_ok(struct app *app)
 struct db *req_db(struct req *r)
 {
 	struct app *app = r->app;
+	r->db_used = true;
 	if (!app->db && !(app->db = app_db_open(app))) {
 		resp_internal(r, "cannot open the database");
 		return NULL;
@@ -103,10 +121,16 @@ static void app_db_settle(struct app *app)
 	}
 }
 
-/* A request refused before it needed the database (405, 400) counts too. */
+/* A request answered without the database (from the cache, or refused
+ * early) is appended to the spool, which a later request folds into the
+ * tables; one that used the database writes its record directly. */
 static void app_record(struct app *app, struct req *r)
 {
-	if (!app->db && app->conf_ok)
+	if (!app->conf_ok)
+		return;
+	if (!r->db_used && metrics_spool(r) == 0)
+		return;
+	if (!app->db)
 		app->db = app_db_open(app);
 	if (app->db)
 		metrics_request_end(r, app->db);
@@ -128,10 +152,25 @@ struct db *app_begin(struct req *r, const char *methods, enum app_need need)
 	return db;
 }
 
+bool app_answer_cached(struct req *r, const char *methods, enum app_need need, bool shared,
+		       const char *key, int64_t ttl_ms)
+{
+	if (!req_allow(r, methods) || req_parse(r) < 0)
+		return true;
+	if (strcmp(r->method, "GET") != 0 || !cache_on(&r->app->conf))
+		return false;
+	/* Who asks, from the session snapshot; on a miss the database decides
+	 * (app_begin) and the answer is kept for the next request. */
+	bool known = need == APP_ANYONE ||
+		     (auth_load_user(r, NULL) == 1 && (need != APP_ADMIN || strcmp(r->user.role, "admin") == 0));
+	return cache_req_answer(r, shared, key, ttl_ms, known);
+}
+
 static void serve_one(struct app *app, struct req *r, struct io *io, app_handler handle)
 {
 	req_begin(r, app, io, app->program);
 	metrics_request_begin(r);
+	app->current = r;
 	if (!app->conf_ok)
 		resp_internal(r, "the configuration file has errors (see above)");
 	else if (req_is_post(r) && !auth_origin_ok(r))
@@ -141,6 +180,8 @@ static void serve_one(struct app *app, struct req *r, struct io *io, app_handler
 	if (!r->responded)
 		resp_internal(r, "the handler returned without answering");
 	app_db_settle(app);
+	app->current = NULL;
+	cache_req_store(r);
 	app_record(app, r);
 	req_end(r);
 }

@@ -4,6 +4,7 @@
 #define MC_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct app;
 struct conf;
@@ -30,6 +31,14 @@ enum app_need { APP_ANYONE, APP_USER, APP_ADMIN };
  * database opened and, as asked, a logged-in user or an administrator.
  * Returns the database, or NULL once the refusal has been answered. */
 struct db *app_begin(struct req *r, const char *methods, enum app_need need);
+
+/* Before app_begin, for a GET answered from the cache when it can be: the
+ * user from their session snapshot (need), then the answer kept under key
+ * in the user's scope, or the shared one. True when answered (or refused);
+ * otherwise the program answers from the database and its 200 answer is
+ * kept (lib/cache_req). */
+bool app_answer_cached(struct req *r, const char *methods, enum app_need need, bool shared,
+		       const char *key, int64_t ttl_ms);
 
 /* The database, opened on first use and checked once against the schema
  * this build expects. On failure answers 500/503 and returns NULL. */

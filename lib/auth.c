@@ -2,6 +2,8 @@
  * session cookie, the Origin check and login throttling (libsodium). */
 #include "auth.h"
 #include "app.h"
+#include "cache.h"
+#include "cache_req.h"
 #include "conf.h"
 #include "db.h"
 #include "req.h"
@@ -112,6 +114,13 @@ int auth_session_end(struct req *r, struct db *db)
 	set_cookie(r, "", 0);
 	if (!r->user.session_id)
 		return 0;
+	if (r->user.token) {
+		char hash[AUTH_TOKEN_HASH_LEN + 1];
+		auth_token_hash(r->user.token, hash);
+		cache_token_forget(app_conf(r->app), hash);
+	}
+	/* The commit renews the user's cache scope (app), so the session's
+	 * snapshot is never read again. */
 	return db_exec(db, "DELETE FROM sessions WHERE id = ?1", "I", r->user.session_id);
 }
 
@@ -136,14 +145,21 @@ int auth_load_user(struct req *r, struct db *db)
 		return 0;
 	char hash[AUTH_TOKEN_HASH_LEN + 1];
 	auth_token_hash(token, hash);
+	if (cache_req_user(r, hash) == 1) {
+		r->user.token = arena_strdup(&r->arena, token);
+		return 1;
+	}
+	if (!db)
+		return 0;
 	sqlite3_stmt *st = db_query(db,
-		"SELECT s.id, s.token_hash, u.id, u.username, u.role, u.created_at "
+		"SELECT s.id, s.token_hash, u.id, u.username, u.role, u.created_at, s.expires_at "
 		"FROM sessions s JOIN users u ON u.id = s.user_id "
 		"WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
 		"sI", hash, util_now_ms() / 1000);
 	if (!st)
 		return -1;
 	int rc = db_step(st);
+	int64_t expires = 0;
 	if (rc == SQLITE_ROW) {
 		const char *stored = (const char *)sqlite3_column_text(st, 1);
 		/* The lookup is by hash; the compare is constant-time anyway. */
@@ -155,11 +171,14 @@ int auth_load_user(struct req *r, struct db *db)
 			r->user.role = db_col_text(&r->arena, st, 4);
 			r->user.created_at = db_col_text(&r->arena, st, 5);
 			r->user.token = arena_strdup(&r->arena, token);
+			expires = sqlite3_column_int64(st, 6);
 		}
 	}
 	sqlite3_reset(st);
 	if (rc < 0)
 		return -1;
+	if (r->user.id)
+		cache_req_user_store(r, hash, expires);
 	return r->user.id ? 1 : 0;
 }
 

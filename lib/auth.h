@@ -33,7 +33,9 @@ const char *auth_password_problem(const char *password);
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id);
 /* Revoke the request's session and clear the cookie. */
 int auth_session_end(struct req *r, struct db *db);
-/* Fill r->user from the cookie or the Bearer token. 1 logged in, 0 not, -1 db error. */
+/* Fill r->user from the cookie or the Bearer token: from the session's
+ * snapshot in the cache, else from the database (db NULL: the cache only).
+ * 1 logged in, 0 not, -1 db error. */
 int auth_load_user(struct req *r, struct db *db);
 /* Load the user or answer 401 (403 for require_admin) and return false. */
 bool auth_require_user(struct req *r, struct db *db);

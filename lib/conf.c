@@ -53,6 +53,8 @@ static const struct conf_key conf_keys[] = {
 	NUM(login_max_failures_ip, "login_max_failures_ip", "LOGIN_MAX_FAILURES_IP", "30", 1, 100000),
 	NUM(login_window_seconds, "login_window_seconds", "LOGIN_WINDOW_SECONDS", "900", 1, 86400),
 	NUM(workers, "workers", "WORKERS", "2", 1, 256),
+	STR(cache_dir, "cache_dir", "CACHE_DIR", ""),
+	NUM(cache_max_age_s, "cache_max_age_s", "CACHE_MAX_AGE_S", "60", 0, 86400),
 };
 
 static int conf_set(struct conf *c, const struct conf_key *k, const char *value)
@@ -141,9 +143,9 @@ static int conf_read_file(struct conf *c, const char *path)
 }
 
 /* Relative paths in the file are relative to the folder above conf/. */
-static void conf_resolve_db_path(struct conf *c)
+static void conf_resolve_path(const struct conf *c, char **slot)
 {
-	if (!c->path || c->db_path[0] == '/')
+	if (!c->path || !**slot || (*slot)[0] == '/')
 		return;
 	char *dir = xstrdup(c->path);
 	for (int up = 0; up < 2; up++) {
@@ -153,11 +155,11 @@ static void conf_resolve_db_path(struct conf *c)
 		else
 			strcpy(dir, ".");
 	}
-	size_t n = strlen(dir) + strlen(c->db_path) + 2;
+	size_t n = strlen(dir) + strlen(*slot) + 2;
 	char *full = xmalloc(n);
-	snprintf(full, n, "%s/%s", dir, c->db_path);
-	free(c->db_path);
-	c->db_path = full;
+	snprintf(full, n, "%s/%s", dir, *slot);
+	free(*slot);
+	*slot = full;
 	free(dir);
 }
 
@@ -179,7 +181,8 @@ int conf_load(struct conf *c, const char *path)
 			rc = -1;
 		}
 	}
-	conf_resolve_db_path(c);
+	conf_resolve_path(c, &c->db_path);
+	conf_resolve_path(c, &c->cache_dir);
 	return rc;
 }
 

@@ -33,6 +33,8 @@ struct conf {
 	long login_max_failures_ip; /* per address in the window */
 	long login_window_seconds;
 	long workers;               /* FastCGI processes per program (MODE=fastcgi) */
+	char *cache_dir;            /* "" = the database path + "-cache" (lib/cache) */
+	long cache_max_age_s;       /* longest an answer is served from the cache; 0 = off */
 };
 
 /* Load defaults, then the file (path, or $MICROCHAT_CONF, or the compiled

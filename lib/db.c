@@ -18,7 +18,12 @@ struct db {
 	sqlite3 *h;
 	struct db_cached cache[DB_CACHE_SIZE];
 	int ncache;
+	db_commit_fn on_commit;
+	void *on_commit_ctx;
 };
+
+/* SQLite's own default: checkpoint once the WAL has this many pages. */
+#define DB_AUTOCHECKPOINT 1000
 
 struct db_migration {
 	int version;
@@ -35,6 +40,25 @@ static void db_log(struct db *db, const char *what, const char *sql)
 		sqlite3_errmsg(db->h), sql ? sql : "");
 }
 
+/* SQLite calls this after every commit that wrote, once the write lock is
+ * released: the one moment a change is visible to every reader. It replaces
+ * the default hook, so it also does that hook's job (the auto-checkpoint). */
+static int db_wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+	struct db *db = arg;
+	if (pages >= DB_AUTOCHECKPOINT)
+		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (db->on_commit)
+		db->on_commit(db->on_commit_ctx);
+	return SQLITE_OK;
+}
+
+void db_on_commit(struct db *db, db_commit_fn fn, void *ctx)
+{
+	db->on_commit = fn;
+	db->on_commit_ctx = ctx;
+}
+
 struct db *db_open(const char *path)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
@@ -47,6 +71,7 @@ struct db *db_open(const char *path)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_wal_hook(db->h, db_wal_hook, db);
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

@@ -15,6 +15,9 @@ struct db;
  * Returns NULL (and the reason on stderr) when the file cannot be opened. */
 struct db *db_open(const char *path);
 void db_close(struct db *db);
+/* Call fn(ctx) after every commit that changed the database (NULL: none). */
+typedef void (*db_commit_fn)(void *ctx);
+void db_on_commit(struct db *db, db_commit_fn fn, void *ctx);
 sqlite3 *db_handle(struct db *db);
 
 /* Bind types, one letter per value: i int, I int64_t, d double,

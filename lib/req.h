@@ -11,6 +11,7 @@
 #include "io.h"
 
 struct app;
+struct cache_scope;
 struct db;
 
 #define REQ_MAX_FIELDS 64
@@ -68,6 +69,17 @@ struct req {
 	int nextra_headers;
 
 	void *metrics;            /* per-request measurements (lib/metrics) */
+
+	/* lib/cache_req: what this request read and may store through the cache. */
+	bool db_used;             /* the database was asked (else the request is spooled) */
+	bool cache_user_tried;    /* the session snapshot was looked for */
+	struct cache_scope *cache_user;   /* its user's scope, read before the database */
+	int64_t cache_user_id;            /* whose scope that is */
+	struct cache_scope *cache_shared; /* the shared scope, read before the database */
+	const char *cache_key;    /* store the 200 answer under this key */
+	int64_t cache_ttl_ms;
+	char *answer;             /* the JSON body sent, kept when cache_key is set */
+	size_t answer_len;
 };
 
 /* Set up a context for a new request read through io. */

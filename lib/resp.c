@@ -63,6 +63,22 @@ static void send_head(struct req *r, int status, const char *content_type,
 		buf_printf(out, "%s\r\n", r->extra_headers[i]);
 }
 
+void resp_json_text(struct req *r, int status, const char *body, size_t len)
+{
+	if (r->responded) {
+		fprintf(stderr, "microchat %s: answer already sent, dropping a %d\n", r->program, status);
+		return;
+	}
+	struct buf out;
+	buf_init(&out, 0);
+	send_head(r, status, "application/json; charset=utf-8", "no-store", &out);
+	buf_printf(&out, "Content-Length: %zu\r\n\r\n", len + 1);
+	buf_append(&out, body, len);
+	buf_puts(&out, "\n");
+	write_out(r, out.data, out.len);
+	buf_free(&out);
+}
+
 void resp_json(struct req *r, int status, json_t *obj)
 {
 	if (r->responded) {
@@ -74,15 +90,14 @@ void resp_json(struct req *r, int status, json_t *obj)
 	json_decref(obj);
 	if (!body)
 		util_die("json_dumps failed");
-	struct buf out;
-	buf_init(&out, 0);
-	send_head(r, status, "application/json; charset=utf-8", "no-store", &out);
-	buf_printf(&out, "Content-Length: %zu\r\n\r\n", strlen(body) + 1);
-	buf_puts(&out, body);
-	buf_puts(&out, "\n");
+	size_t len = strlen(body);
+	/* An answer the cache will keep (lib/cache_req). */
+	if (r->cache_key && status == 200) {
+		r->answer = arena_strndup(&r->arena, body, len);
+		r->answer_len = len;
+	}
+	resp_json_text(r, status, body, len);
 	free(body);
-	write_out(r, out.data, out.len);
-	buf_free(&out);
 }
 
 void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
