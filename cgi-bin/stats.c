@@ -15,6 +15,8 @@ static void handle(struct req *r)
 	struct db *db = app_begin(r, "GET", APP_ADMIN);
 	if (!db)
 		return;
+	/* Requests answered from the cache wait in the spool: count them too. */
+	metrics_fold(r, db);
 	int64_t days;
 	if (req_field_int(r, "days", 7, 1, 30, &days) < 0 || (days != 1 && days != 7 && days != 30)) {
 		resp_error(r, 400, "invalid_input", "days must be 1, 7 or 30");

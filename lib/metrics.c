@@ -3,14 +3,19 @@
 #define _POSIX_C_SOURCE 200809L /* sigaction */
 #include "metrics.h"
 #include "app.h"
+#include "cache.h"
 #include "conf.h"
 #include "db.h"
 #include "req.h"
+#include "spool.h"
 #include "util.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The ops tables arrive with migration 003. */
 #define METRICS_SCHEMA 3
@@ -26,7 +31,11 @@ struct metrics_call {
 struct metrics {
 	struct metrics_call *head, **tail;
 	struct metrics_call *last;
+	bool spooled; /* the request's record is in the spool already */
 };
+
+/* A request that finds the spool this big folds it into the tables. */
+#define METRICS_SPOOL_FOLD_BYTES (32 * 1024)
 
 static struct metrics *metrics_of(struct req *r)
 {
@@ -49,6 +58,8 @@ void metrics_request_begin(struct req *r)
 {
 	struct sigaction old;
 	metrics_of(r);
+	if (app_is_fastcgi(r->app))
+		return; /* the worker loop handles SIGTERM itself */
 	if (sigaction(SIGTERM, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
 	    old.sa_handler == SIG_DFL) {
 		sigset_t term;
@@ -113,13 +124,23 @@ static int record_call(struct db *db, int64_t request_id, int64_t now,
 		       (int64_t)c->reply_tokens, gen_ns, c->outcome, c->error_code);
 }
 
+static int insert_request(struct db *db, int64_t at_ms, const char *program, const char *method,
+			  int status, const char *error, int64_t duration_ms, int64_t user_id)
+{
+	return db_exec(db, "INSERT INTO ops_requests(at_ms, program, method, status, error_code,"
+		       " duration_ms, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "IssisII", at_ms,
+		       program, method, status, error, duration_ms < 0 ? 0 : duration_ms, user_id);
+}
+
+static int64_t request_duration(const struct req *r)
+{
+	return util_mono_ms() - r->started_ms;
+}
+
 static int record(struct req *r, struct db *db, int64_t now)
 {
-	int64_t duration = util_mono_ms() - r->started_ms;
-	if (db_exec(db, "INSERT INTO ops_requests(at_ms, program, method, status, error_code,"
-		    " duration_ms, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "IssisII", now,
-		    r->program ? r->program : "", r->method ? r->method : "", r->status,
-		    request_error(r), duration < 0 ? 0 : duration, r->user.id) < 0)
+	if (insert_request(db, now, r->program ? r->program : "", r->method ? r->method : "",
+			   r->status, request_error(r), request_duration(r), r->user.id) < 0)
 		return -1;
 	int64_t id = db_last_id(db);
 	struct metrics *m = r->metrics;
@@ -170,21 +191,115 @@ static int prune(struct req *r, struct db *db, int64_t now)
 	return 0;
 }
 
-void metrics_request_end(struct req *r, struct db *db)
+/* ---- the spool: requests answered without the database ---- */
+
+static const char *spool_path(struct req *r)
+{
+	char root[CACHE_ROOT_MAX];
+	if (cache_root(app_conf(r->app), root) < 0)
+		return NULL;
+	return arena_printf(&r->arena, "%s/requests.spool", root);
+}
+
+int metrics_spool(struct req *r)
+{
+	struct metrics *m = metrics_of(r);
+	const char *path = spool_path(r);
+	if (!cache_on(app_conf(r->app)) || !path || m->head)
+		return 1;
+	char line[256];
+	const char *error = request_error(r);
+	int n = snprintf(line, sizeof(line), "1\t%lld\t%s\t%s\t%d\t%s\t%lld\t%lld\n",
+			 (long long)util_now_ms(), r->program ? r->program : "", r->method ? r->method : "",
+			 r->status, error ? error : "-", (long long)request_duration(r), (long long)r->user.id);
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return 1;
+	long size = spool_append(path, line, (size_t)n);
+	if (size < 0 && errno == ENOENT) {
+		/* The cache folder is made by the first request that uses it. */
+		char root[CACHE_ROOT_MAX];
+		if (cache_root(app_conf(r->app), root) == 0 && mkdir(root, 0700) == 0)
+			size = spool_append(path, line, (size_t)n);
+	}
+	if (size < 0)
+		return 1;
+	m->spooled = true;
+	return size >= METRICS_SPOOL_FOLD_BYTES;
+}
+
+/* One spooled line: "1 \t at_ms \t program \t method \t status \t error|- \t
+ * duration_ms \t user_id". A line that does not parse is skipped. */
+static int fold_line(struct db *db, char *line)
+{
+	char *f[8];
+	int n = 0;
+	for (char *p = line; p && n < 8; n++) {
+		f[n] = p;
+		p = strchr(p, '\t');
+		if (p)
+			*p++ = '\0';
+	}
+	if (n != 8 || strcmp(f[0], "1") != 0)
+		return 0;
+	int64_t at = strtoll(f[1], NULL, 10), duration = strtoll(f[6], NULL, 10), user = strtoll(f[7], NULL, 10);
+	int status = atoi(f[4]);
+	if (at <= 0 || status < 100 || status > 599)
+		return 0;
+	return insert_request(db, at, f[2], f[3], status, strcmp(f[5], "-") ? f[5] : NULL, duration, user);
+}
+
+static int fold_lines(struct db *db, struct spool_take *t)
+{
+	for (char *line = t->data, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		if (fold_line(db, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Record r (unless spooled) and whatever the spool holds, in one transaction. */
+static void write_records(struct req *r, struct db *db, bool wait_for_spool)
 {
 	/* health answers even on a database that was never migrated. */
 	if (db_schema_version(db) < METRICS_SCHEMA)
 		return;
+	struct metrics *m = metrics_of(r);
+	const char *path = spool_path(r);
 	int64_t now = util_now_ms();
+	if (m->spooled && !(path && spool_pending(path)))
+		return;
 	if (db_begin(db) < 0) {
 		fprintf(stderr, "microchat metrics: %s request not recorded\n", r->program);
 		return;
 	}
-	if (record(r, db, now) < 0 || prune(r, db, now) < 0) {
+	struct spool_take t = { .fd = -1 };
+	int taken = path && spool_pending(path) ? spool_take(path, wait_for_spool, &t) : 0;
+	if ((!m->spooled && record(r, db, now) < 0) || (taken > 0 && fold_lines(db, &t) < 0) ||
+	    prune(r, db, now) < 0) {
 		db_rollback(db);
+		spool_done(&t, false);
 		fprintf(stderr, "microchat metrics: %s request not recorded\n", r->program);
 		return;
 	}
-	if (db_commit(db) < 0)
+	int rc = db_commit(db);
+	spool_done(&t, rc == 0 && taken > 0);
+	if (rc < 0)
 		fprintf(stderr, "microchat metrics: %s request not recorded (commit)\n", r->program);
+}
+
+void metrics_request_end(struct req *r, struct db *db)
+{
+	write_records(r, db, false);
+}
+
+void metrics_fold(struct req *r, struct db *db)
+{
+	struct metrics *m = metrics_of(r);
+	bool spooled = m->spooled;
+	m->spooled = true; /* only the spool now; the request itself is recorded at its end */
+	write_records(r, db, true);
+	m->spooled = spooled;
 }

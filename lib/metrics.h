@@ -27,8 +27,17 @@ void metrics_request_begin(struct req *r);
 /* Remember one model call of this request (copied into r's arena). */
 void metrics_llm_call(struct req *r, const struct metrics_llm_call *call);
 /* Record the request (program, method, status, duration, user) and its
- * model calls. Called by app after every request. */
+ * model calls, with whatever the spool holds, in one short transaction.
+ * Called by app after every request that used the database. */
 void metrics_request_end(struct req *r, struct db *db);
+/* A request answered without the database: its record goes to the spool
+ * (one append; lib/spool). 0 done; 1 the caller opens the database and
+ * calls metrics_request_end (the spool is due to be folded, or the record
+ * could not be spooled). */
+int metrics_spool(struct req *r);
+/* Move the spool into the tables now, waiting for it if another process
+ * holds it (stats, before it counts). */
+void metrics_fold(struct req *r, struct db *db);
 
 /* The first Unix second whose measurements are kept (metrics_retention_days
  * whole UTC days before today); older ones are pruned. */

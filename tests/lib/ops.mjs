@@ -2,6 +2,7 @@
 // percentiles computed the plain way, writes to the test database through
 // the sqlite3 CLI, and the emulator's request log.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { api } from './client.mjs';
 
 // The smallest value with at least p% of the values at or below it.
@@ -42,12 +43,25 @@ export async function emulatorRequests(emulator) {
   return (await res.json()).requests;
 }
 
+// The records of requests answered without the database, waiting in the
+// spool (lib/spool) for the next request that writes to fold them in.
+export function spooledRequests(stack) {
+  try {
+    return readFileSync(`${stack.dbPath}-cache/requests.spool`, 'utf8').split('\n').filter(Boolean).length;
+  } catch (e) {
+    if (e.code === 'ENOENT') return 0;
+    throw e;
+  }
+}
+
 // Every request is recorded when it ends, which in plain CGI may be a moment
-// after the client has its answer: wait until n are there.
+// after the client has its answer: wait until n are there (in the table or
+// in the spool).
 export async function recordedRequests(stack, n, ms = 5000) {
   const until = Date.now() + ms;
   for (;;) {
-    const [{ c }] = sqlRead(stack, 'SELECT count(*) AS c FROM ops_requests');
+    const [{ c: stored }] = sqlRead(stack, 'SELECT count(*) AS c FROM ops_requests');
+    const c = stored + spooledRequests(stack);
     if (c >= n || Date.now() > until) return c;
     await new Promise((r) => setTimeout(r, 25));
   }
