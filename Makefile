@@ -24,9 +24,24 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # A CGI program starts for every request, and the dynamic loader's work for
 # each shared library is a measurable part of that (docs/PERFORMANCE.md), so
 # SQLite, libsodium, jansson and libfcgi are linked from their static
-# archives (Debian's -dev packages ship them); glibc stays shared and libcurl
-# is loaded on first use (lib/curl_lazy.c). LINK_STATIC=0 links them shared.
+# archives (Debian's -dev packages ship them), and libcurl is loaded on first
+# use (lib/curl_lazy.c). LINK_STATIC=0 links them shared.
+#
+# FULL_STATIC=1 (the default with LINK_STATIC=1) goes further for the
+# programs that never talk to a model: they are linked with -static, C
+# library included, so an exec maps one file and runs no loader at all (a
+# cached read then costs what a trivial C CGI costs). chat, models and
+# health load libcurl, which needs the shared C library, so they keep it.
+# The linker warns that SQLite's extension loader (dlopen) and libfcgi's TCP
+# listener (gethostbyname) would need glibc's shared libraries at run time;
+# microchat uses neither. Sanitizer builds and valgrind need the shared C
+# library (tests/run.sh builds that variant for valgrind).
 LINK_STATIC ?= 1
+FULL_STATIC ?= $(LINK_STATIC)
+ifeq ($(SANITIZE),1)
+FULL_STATIC = 0
+endif
+CURL_PROGRAMS = chat models health
 STATIC_PKGS = sqlite3 libsodium jansson
 ifeq ($(LINK_STATIC),1)
 STATIC_L  := $(shell pkg-config --libs-only-l $(STATIC_PKGS) 2>/dev/null) -lfcgi
@@ -36,6 +51,7 @@ PKG_LIBS  := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -Wl,-Bstatic 
 else
 PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
 endif
+FULL_STATIC_LIBS := $(shell pkg-config --libs --static $(STATIC_PKGS) 2>/dev/null) -lfcgi -lm
 LDLIBS   += $(PKG_LIBS) -lm
 LDFLAGS  += $(SANFLAGS)
 
@@ -51,10 +67,19 @@ CGI_SRC  := $(filter-out $(TOOL_SRC),$(wildcard cgi-bin/*.c))
 CGI_BIN  := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%)
 TOOL_BIN := $(BUILD)/bin/microchat-admin
 
+FULL_STATIC_BIN := $(filter-out $(CURL_PROGRAMS:%=$(BUILD)/cgi-bin/%),$(CGI_BIN))
+ifeq ($(FULL_STATIC),1)
+$(FULL_STATIC_BIN): LDFLAGS += -static
+$(FULL_STATIC_BIN): LDLIBS = $(FULL_STATIC_LIBS)
+endif
+# The same programs linked against the shared C library, for valgrind
+# (which cannot follow malloc in a fully static program).
+DYN_BIN  := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/dyn/cgi-bin/%)
+
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench
+.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn
 
 all: $(CGI_BIN) $(TOOL_BIN) vendor
 
@@ -72,6 +97,12 @@ $(LIB_A): $(LIB_OBJ)
 
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/dyn/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+dyn: $(DYN_BIN)
 
 $(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)

@@ -3,7 +3,7 @@
 # missing ones when run as root, else print the exact command. Usage: deps.sh run|test
 set -eu
 what=${1:-run}
-need="build-essential pkg-config lighttpd libsqlite3-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libfcgi-dev"
+need="build-essential pkg-config lighttpd libsqlite3-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libfcgi-dev zlib1g-dev"
 if [ "$what" = test ]; then
 	need="$need libcmocka-dev chromium curl sqlite3 valgrind"
 fi

@@ -76,7 +76,13 @@ if build build; then
 		node_suite integration-fastcgi MC_BUILD=build MC_MODE=fastcgi -- tests/integration/
 	fi
 	[ -d tests/browser ] && node_suite browser MC_BUILD=build MC_MODE=cgi -- tests/browser/
-	[ -x tests/valgrind.sh ] && { bash tests/valgrind.sh > "$OUT/valgrind.log" 2>&1; rc=$?; read -r p f < <(tail -1 "$OUT/valgrind.log" | awk '{print $1, $3}'); record valgrind "${p:-0}" "${f:-0}" "$rc"; }
+	# valgrind runs the programs linked against the shared C library.
+	if [ -x tests/valgrind.sh ] && build build-dyn dyn; then
+		bash tests/valgrind.sh > "$OUT/valgrind.log" 2>&1
+		rc=$?
+		read -r p f < <(tail -1 "$OUT/valgrind.log" | awk '{print $1, $3}')
+		record valgrind "${p:-0}" "${f:-0}" "$rc"
+	fi
 fi
 if build build-asan SANITIZE=1; then
 	unit_suite unit-asan build-asan

@@ -10,7 +10,10 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${MC_BUILD:-build}
-BIN=$ROOT/$BUILD/cgi-bin
+# The programs linked against the shared C library (make dyn): valgrind
+# cannot follow malloc in the fully static ones.
+BIN=$ROOT/$BUILD/dyn/cgi-bin
+[ -d "$BIN" ] || BIN=$ROOT/$BUILD/cgi-bin
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/microchat-valgrind.XXXXXX")
 EMU_PID=
 passed=0
