@@ -28,10 +28,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # use (lib/curl_lazy.c). LINK_STATIC=0 links them shared.
 #
 # FULL_STATIC=1 (the default with LINK_STATIC=1) goes further for the
-# programs that never talk to a model: they are linked with -static, C
-# library included, so an exec maps one file and runs no loader at all (a
-# cached read then costs what a trivial C CGI costs). chat, models and
-# health load libcurl, which needs the shared C library, so they keep it.
+# programs that are mostly reads: they are linked with -static, C library
+# included, so an exec maps one file and runs no loader at all (a cached
+# read then costs what a trivial C CGI costs). chat and health load libcurl,
+# which needs the shared C library, so they keep it; models needs libcurl
+# only when a backend's model list is due, and then hands the request to
+# its twin in libexec/, the same program linked with the shared C library
+# (lib/app.c: app_exec_twin), which FastCGI mode also runs as the worker.
 # The linker warns that SQLite's extension loader (dlopen) and libfcgi's TCP
 # listener (gethostbyname) would need glibc's shared libraries at run time;
 # microchat uses neither. Sanitizer builds and valgrind need the shared C
@@ -41,7 +44,8 @@ FULL_STATIC ?= $(LINK_STATIC)
 ifeq ($(SANITIZE),1)
 FULL_STATIC = 0
 endif
-CURL_PROGRAMS = chat models health
+CURL_PROGRAMS = chat health
+TWIN_PROGRAMS = models
 STATIC_PKGS = sqlite3 libsodium jansson
 ifeq ($(LINK_STATIC),1)
 STATIC_L  := $(shell pkg-config --libs-only-l $(STATIC_PKGS) 2>/dev/null) -lfcgi
@@ -71,6 +75,7 @@ FULL_STATIC_BIN := $(filter-out $(CURL_PROGRAMS:%=$(BUILD)/cgi-bin/%),$(CGI_BIN)
 ifeq ($(FULL_STATIC),1)
 $(FULL_STATIC_BIN): LDFLAGS += -static
 $(FULL_STATIC_BIN): LDLIBS = $(FULL_STATIC_LIBS)
+TWIN_BIN := $(TWIN_PROGRAMS:%=$(BUILD)/libexec/%)
 endif
 # The same programs linked against the shared C library, for valgrind
 # (which cannot follow malloc in a fully static program).
@@ -81,7 +86,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn
 
-all: $(CGI_BIN) $(TOOL_BIN) vendor
+all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) vendor
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h) | $(BUILD)/.dirs
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
@@ -103,6 +108,10 @@ $(BUILD)/dyn/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 dyn: $(DYN_BIN)
+
+$(BUILD)/libexec/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
@@ -148,6 +157,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/microchat/htdocs $(DESTDIR)$(PREFIX)/share/microchat/db \
 		$(DESTDIR)$(PREFIX)/etc/microchat
 	install -m 755 $(CGI_BIN) $(DESTDIR)$(PREFIX)/lib/microchat/cgi-bin/
+	$(if $(TWIN_BIN),install -d $(DESTDIR)$(PREFIX)/lib/microchat/libexec && install -m 755 $(TWIN_BIN) $(DESTDIR)$(PREFIX)/lib/microchat/libexec/)
 	install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/
 	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/microchat/htdocs/
 	cp -R db/seed $(DESTDIR)$(PREFIX)/share/microchat/db/

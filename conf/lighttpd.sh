@@ -47,17 +47,33 @@ fastcgi_names() {
 	done
 }
 
+# A worker runs the program's build in libexec/ when there is one: the
+# same program linked with the shared C library, for those that may load
+# libcurl (models), whose cgi-bin/ build is fully static (Makefile).
+worker_bin() {
+	if [ -x "$ROOT/$BUILD/libexec/$1" ]; then
+		echo "$ROOT/$BUILD/libexec/$1"
+	else
+		echo "$ROOT/$BUILD/cgi-bin/$1"
+	fi
+}
+
 # Repeat the lines between @FASTCGI_EACH@ and @FASTCGI_END@ once per
-# program, with @NAME@ set, and list the names in @FASTCGI_NAMES@.
+# program, with @NAME@ and @WORKER_BIN@ set, and list the names in
+# @FASTCGI_NAMES@.
 each_program() {
 	names=$(fastcgi_names | tr '\n' ' ')
+	bins=$(for n in $names; do worker_bin "$n"; done | tr '\n' ' ')
 	alt=$(echo $names | tr ' ' '|')
-	awk -v names="$names" -v alt="$alt" '
+	awk -v names="$names" -v bins="$bins" -v alt="$alt" '
 		$0 == "@FASTCGI_EACH@" { inblock = 1; n = 0; next }
 		$0 == "@FASTCGI_END@" {
 			k = split(names, list, " ")
+			split(bins, bin, " ")
 			for (i = 1; i <= k; i++)
-				for (j = 1; j <= n; j++) { l = block[j]; gsub(/@NAME@/, list[i], l); print l }
+				for (j = 1; j <= n; j++) {
+					l = block[j]; gsub(/@NAME@/, list[i], l); gsub(/@WORKER_BIN@/, bin[i], l); print l
+				}
 			inblock = 0; next
 		}
 		inblock { block[++n] = $0; next }

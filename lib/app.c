@@ -14,9 +14,11 @@
 #include "resp.h"
 #include "util.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct app {
 	const char *program;
@@ -150,6 +152,27 @@ struct db *app_begin(struct req *r, const char *methods, enum app_need need)
 	    (need == APP_ADMIN && !auth_require_admin(r, db)))
 		return NULL;
 	return db;
+}
+
+void app_exec_twin(struct req *r)
+{
+	struct app *app = r->app;
+	char self[1024], twin[1200];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (app->fastcgi || r->responded || n <= 0)
+		return;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	snprintf(twin, sizeof(twin), "%s/../libexec/%s", self, app->program);
+	/* The request is still whole: the environment, and a GET's empty body.
+	 * SQLite opens its files close-on-exec, and no transaction is open. */
+	char *argv[] = { twin, NULL };
+	execv(twin, argv);
+	fprintf(stderr, "microchat %s: cannot run %s (%s): answering from the cached model lists\n",
+		app->program, twin, strerror(errno));
 }
 
 bool app_answer_cached(struct req *r, const char *methods, enum app_need need, bool shared,

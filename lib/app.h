@@ -40,6 +40,11 @@ struct db *app_begin(struct req *r, const char *methods, enum app_need need);
 bool app_answer_cached(struct req *r, const char *methods, enum app_need need, bool shared,
 		       const char *key, int64_t ttl_ms);
 
+/* A plain CGI built fully static that needs what only its build with the
+ * shared C library can do (libcurl) hands the request, not yet answered, to
+ * that build in ../libexec/. Returns only if it could not. */
+void app_exec_twin(struct req *r);
+
 /* The database, opened on first use and checked once against the schema
  * this build expects. On failure answers 500/503 and returns NULL. */
 struct db *req_db(struct req *r);

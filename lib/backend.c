@@ -229,20 +229,26 @@ static bool refresh_due(struct db *db, const struct backend_policy *p, const cha
 	return now - checked >= ttl;
 }
 
-int backend_claim_refresh(struct db *db, const struct backend_policy *p,
-			  const char *const *urls, int n, enum backend_refresh mode, bool *need)
+int backend_refresh_due(struct db *db, const struct backend_policy *p, const char *const *urls, int n,
+			enum backend_refresh mode)
 {
 	int64_t now = util_now_ms();
 	int due = 0;
-	for (int i = 0; i < n; i++) {
-		need[i] = false;
+	for (int i = 0; i < n; i++)
 		due += refresh_due(db, p, urls[i], mode, now);
-	}
-	if (due == 0 || db_begin(db) < 0)
+	return due;
+}
+
+int backend_claim_refresh(struct db *db, const struct backend_policy *p,
+			  const char *const *urls, int n, enum backend_refresh mode, bool *need)
+{
+	for (int i = 0; i < n; i++)
+		need[i] = false;
+	if (backend_refresh_due(db, p, urls, n, mode) == 0 || db_begin(db) < 0)
 		return 0; /* the usual case: every list is fresh, nothing written */
 	/* Again inside the transaction: another process may have claimed it. */
 	int claimed = 0;
-	now = util_now_ms();
+	int64_t now = util_now_ms();
 	for (int i = 0; i < n; i++) {
 		need[i] = refresh_due(db, p, urls[i], mode, now);
 		if (need[i] && db_exec(db, "UPDATE backends SET models_checked_ms = ?2 WHERE url = ?1",

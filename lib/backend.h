@@ -64,6 +64,9 @@ enum backend_refresh {
  * for each. */
 int backend_claim_refresh(struct db *db, const struct backend_policy *p,
 			  const char *const *urls, int n, enum backend_refresh mode, bool *need);
+/* How many lists are due, without claiming them. */
+int backend_refresh_due(struct db *db, const struct backend_policy *p, const char *const *urls, int n,
+			enum backend_refresh mode);
 /* A fetched list replaces the cached one. */
 void backend_models_store(struct db *db, const char *url, json_t *models, int64_t latency_ms);
 /* A fetch failed: a failure like any other for the breaker. */

@@ -46,6 +46,16 @@ static void *sym(const char *name)
 
 #define BIND(field, name) (*(void **)(void *)&lib.field = sym(name))
 
+/* Defined by the linker in every dynamically linked program, absent (the
+ * weak reference stays NULL) in a fully static one, which has no loader to
+ * bring libcurl and the shared C library it needs into the process. */
+extern const char _DYNAMIC[] __attribute__((weak));
+
+bool llm_can_fetch(void)
+{
+	return _DYNAMIC != NULL;
+}
+
 static void load(void)
 {
 	if (lib.handle)

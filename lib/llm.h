@@ -76,6 +76,9 @@ struct llm_callbacks {
 
 /* Parse "http://h:p" or "openai:http://h:p/v1" into b (strings kept as given). */
 void llm_backend_parse(struct llm_backend *b, const char *url, const char *api_key);
+/* False in a fully static program, which cannot load libcurl (Makefile:
+ * FULL_STATIC); lib/pool hands such a request to the program's twin. */
+bool llm_can_fetch(void);
 
 /* Stream a chat. messages is a JSON array of {"role","content"}. Returns 0
  * when the call ended (see res->outcome), -1 only on a local failure. */

@@ -20,6 +20,7 @@ struct pool {
 	struct backend_policy policy;
 	long connect_ms, first_token_ms, total_ms, models_timeout_ms;
 	int max_attempts;
+	struct req *r;
 };
 
 /* "openai:http://u:p@h:1/v1" -> "openai:http://h:1/v1": a URL fit to show. */
@@ -58,6 +59,7 @@ static void pool_load(struct req *r, struct pool *p)
 	const struct conf *c = app_conf(r->app);
 	char *list = arena_strdup(&r->arena, c->ollama_url);
 	memset(p, 0, sizeof(*p));
+	p->r = r;
 	for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok && p->n < BACKEND_MAX;
 	     tok = strtok_r(NULL, ", ", &save)) {
 		size_t len = strlen(tok);
@@ -99,6 +101,14 @@ static int pool_open(struct req *r, struct db *db, struct pool *p)
 static void pool_refresh(struct db *db, const struct pool *p, enum backend_refresh mode)
 {
 	bool need[BACKEND_MAX];
+	/* A fully static program cannot load libcurl: when a list is due, the
+	 * same program built with the shared C library answers the request
+	 * (before anything is claimed); if it cannot, the cached lists serve. */
+	if (!llm_can_fetch()) {
+		if (backend_refresh_due(db, &p->policy, p->urls, p->n, mode) > 0)
+			app_exec_twin(p->r);
+		return;
+	}
 	if (backend_claim_refresh(db, &p->policy, p->urls, p->n, mode, need) == 0)
 		return;
 	struct llm_backend b[BACKEND_MAX];

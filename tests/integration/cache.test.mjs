@@ -5,9 +5,9 @@
 // answered from the cache are counted through the spool.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, renameSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startStack } from '../lib/stack.mjs';
+import { startStack, ROOT, BUILD } from '../lib/stack.mjs';
 import { api, register, eventually } from '../lib/client.mjs';
 import { sqlWrite, stats, spooledRequests } from '../lib/ops.mjs';
 
@@ -169,6 +169,26 @@ test('with cache_max_age_s = 0 nothing is cached and every request is stored dir
     const dir = `${other.dbPath}-cache`;
     assert.ok(!existsSync(dir) || readdirSync(dir).length === 0, 'no cache folder');
     await eventually(() => assert.equal(other.sql("SELECT count(*) AS c FROM ops_requests WHERE program = 'history'")[0].c, 3));
+  } finally {
+    await other.stop();
+  }
+});
+
+test('a fully static models hands a list that is due to its twin with libcurl, and answers', async () => {
+  // An ELF program with no PT_INTERP header has no dynamic loader.
+  const elf = readFileSync(path.join(ROOT, BUILD, 'cgi-bin/models'));
+  const phoff = Number(elf.readBigUInt64LE(0x20)), size = elf.readUInt16LE(0x36), count = elf.readUInt16LE(0x38);
+  const fullyStatic = ![...Array(count).keys()].some((i) => elf.readUInt32LE(phoff + i * size) === 3);
+  const twin = path.join(ROOT, BUILD, 'libexec/models');
+  assert.equal(existsSync(twin), fullyStatic, 'libexec/models exists exactly when cgi-bin/models is static');
+  // A stack of its own: no list fetched yet, so the first request must fetch.
+  const other = await startStack();
+  try {
+    const gina = await register(other);
+    const r = await api(other, '/cgi-bin/models', { token: gina.token });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.models.length >= 2, r.text);
+    assert.ok(other.sql('SELECT count(*) AS c FROM backend_models')[0].c >= 2, 'the lists were fetched and stored');
   } finally {
     await other.stop();
   }

@@ -17,7 +17,9 @@ let user;
 let convo;
 
 before(async () => {
-  stack = await startStack({ env: { MODE: 'fastcgi', WORKERS: '1' } });
+  // MODELS_TTL_MS=0: every model list request goes to the backend
+  // (libcurl), none is answered from a cached list.
+  stack = await startStack({ env: { MODE: 'fastcgi', WORKERS: '1', MODELS_TTL_MS: '0' } });
   user = await register(stack);
   const c = await api(stack, '/cgi-bin/chat', { token: user.token, form: { message: 'una conversación para leer' } });
   convo = c.json.conversation_id;

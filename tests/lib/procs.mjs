@@ -19,9 +19,12 @@ function argv0(pid) {
   }
 }
 
-// Pids of the processes lighttpd runs for /cgi-bin/NAME, sorted.
+// Pids of the processes lighttpd runs for /cgi-bin/NAME (its build in
+// cgi-bin/, or in libexec/ for a worker that may load libcurl), sorted.
 export function workerPids(stack, name) {
-  return children(stack.pid).filter((p) => argv0(p).endsWith(`/cgi-bin/${name}`)).sort((a, b) => a - b);
+  return children(stack.pid)
+    .filter((p) => argv0(p).endsWith(`/cgi-bin/${name}`) || argv0(p).endsWith(`/libexec/${name}`))
+    .sort((a, b) => a - b);
 }
 
 // {rssKb, peakKb} of a process (VmRSS and VmHWM), or null when it is gone.

@@ -1,0 +1,236 @@
+/* Unit tests: the read cache's generations and entries (lib/cache) and the
+ * request spool (lib/spool), on files in a temporary folder. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "cache.h"
+#include "conf.h"
+#include "spool.h"
+#include "util.h"
+
+struct fixture {
+	char dir[64];
+	struct conf conf;
+	struct arena arena;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/mc-cache-test-XXXXXX");
+	if (!mkdtemp(f->dir) || sodium_init() < 0)
+		return -1;
+	f->conf.db_path = xstrdup("unused.db");
+	char path[128];
+	snprintf(path, sizeof(path), "%s/cache", f->dir);
+	f->conf.cache_dir = xstrdup(path);
+	f->conf.cache_max_age_s = 60;
+	arena_init(&f->arena);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	cache_clear(&f->conf);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f->conf.db_path);
+	free(f->conf.cache_dir);
+	arena_free(&f->arena);
+	free(f);
+	return 0;
+}
+
+static const char *get(struct fixture *f, const struct cache_scope *s, const char *key)
+{
+	size_t len;
+	return cache_get(&f->conf, s, key, &f->arena, &len);
+}
+
+static void entries_live_until_the_scope_changes(void **state)
+{
+	struct fixture *f = *state;
+	struct cache_scope alice, bob, again;
+	assert_int_equal(cache_scope_open(&f->conf, 7, &alice), 0);
+	assert_int_equal(cache_scope_open(&f->conf, 8, &bob), 0);
+	assert_string_not_equal(alice.gen, bob.gen);
+	assert_null(get(f, &alice, "history"));
+	cache_put(&f->conf, &alice, "history", "{\"a\":1}", 7, 0);
+	assert_string_equal(get(f, &alice, "history"), "{\"a\":1}");
+	assert_null(get(f, &bob, "history")); /* another user's scope */
+	/* Reopened, the same generation: still there. */
+	assert_int_equal(cache_scope_open(&f->conf, 7, &again), 0);
+	assert_string_equal(again.gen, alice.gen);
+	assert_string_equal(get(f, &again, "history"), "{\"a\":1}");
+	/* A change renews the generation: the entry is gone, also for a reader
+	 * that still holds the old generation (the file was swept). */
+	cache_bump(&f->conf, 7);
+	assert_int_equal(cache_scope_open(&f->conf, 7, &again), 0);
+	assert_string_not_equal(again.gen, alice.gen);
+	assert_null(get(f, &again, "history"));
+	assert_null(get(f, &alice, "history"));
+	/* Bob's scope is untouched. */
+	cache_put(&f->conf, &bob, "history", "{}", 2, 0);
+	cache_bump(&f->conf, 7);
+	assert_string_equal(get(f, &bob, "history"), "{}");
+}
+
+/* The race the generations exist for: a reader took the generation, then a
+ * change committed and renewed it, then the reader stored what it had read
+ * before the change. Nobody may be served that answer. */
+static void a_late_store_is_never_served(void **state)
+{
+	struct fixture *f = *state;
+	struct cache_scope before, after;
+	assert_int_equal(cache_scope_open(&f->conf, 0, &before), 0);
+	cache_bump(&f->conf, 0);
+	cache_put(&f->conf, &before, "models", "old", 3, 0);
+	assert_int_equal(cache_scope_open(&f->conf, 0, &after), 0);
+	assert_null(get(f, &after, "models"));
+}
+
+static void entries_expire_and_keys_are_checked(void **state)
+{
+	struct fixture *f = *state;
+	struct cache_scope s;
+	assert_int_equal(cache_scope_open(&f->conf, 0, &s), 0);
+	cache_put(&f->conf, &s, "short", "x", 1, 1);
+	nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
+	assert_null(get(f, &s, "short"));
+	/* Names that could leave the folder are refused, on both sides. */
+	cache_put(&f->conf, &s, "../escape", "x", 1, 0);
+	assert_null(get(f, &s, "../escape"));
+	cache_put(&f->conf, &s, ".hidden", "x", 1, 0);
+	assert_null(get(f, &s, ".hidden"));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/escape", f->dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	/* Off: nothing is read or written. */
+	f->conf.cache_max_age_s = 0;
+	assert_false(cache_on(&f->conf));
+	assert_int_equal(cache_scope_open(&f->conf, 0, &s), -1);
+}
+
+static void tokens_hold_a_snapshot_only_for_their_generation(void **state)
+{
+	struct fixture *f = *state;
+	const char *hash = "ab12cd34";
+	struct cache_token t;
+	assert_int_equal(cache_token_read(&f->conf, hash, &f->arena, &t), 0);
+	cache_token_write(&f->conf, hash, 5, NULL, NULL, 0);
+	assert_int_equal(cache_token_read(&f->conf, hash, &f->arena, &t), 1);
+	assert_int_equal(t.user_id, 5);
+	assert_null(t.snapshot);
+	struct cache_scope s;
+	assert_int_equal(cache_scope_open(&f->conf, 5, &s), 0);
+	cache_token_write(&f->conf, hash, 5, s.gen, "snap\n", util_now_ms() + 60000);
+	assert_int_equal(cache_token_read(&f->conf, hash, &f->arena, &t), 1);
+	assert_string_equal(t.gen, s.gen);
+	assert_string_equal(t.snapshot, "snap\n");
+	/* Expired: known, without the snapshot. */
+	cache_token_write(&f->conf, hash, 5, s.gen, "snap\n", util_now_ms() - 1);
+	assert_int_equal(cache_token_read(&f->conf, hash, &f->arena, &t), 1);
+	assert_null(t.snapshot);
+	cache_token_forget(&f->conf, hash);
+	assert_int_equal(cache_token_read(&f->conf, hash, &f->arena, &t), 0);
+}
+
+/* Many processes appending while one takes: every line is taken exactly
+ * once, none is cut. */
+static void the_spool_loses_no_line(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/requests.spool", f->dir);
+	assert_false(spool_pending(path));
+	enum { WRITERS = 4, LINES = 500 };
+	pid_t pids[WRITERS];
+	for (int w = 0; w < WRITERS; w++) {
+		pids[w] = fork();
+		assert_true(pids[w] >= 0);
+		if (pids[w] == 0) {
+			for (int i = 0; i < LINES; i++) {
+				char line[64];
+				int n = snprintf(line, sizeof(line), "w%d line %d\n", w, i);
+				if (spool_append(path, line, (size_t)n) < 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	int seen[WRITERS][LINES];
+	memset(seen, 0, sizeof(seen));
+	int taken_total = 0, running = WRITERS;
+	while (running > 0 || spool_pending(path)) {
+		struct spool_take t;
+		if (spool_take(path, true, &t) == 1) {
+			for (char *l = t.data, *nl; *l; l = nl + 1) {
+				nl = strchr(l, '\n');
+				assert_non_null(nl);
+				int w, i;
+				assert_int_equal(sscanf(l, "w%d line %d", &w, &i), 2);
+				seen[w][i]++;
+				taken_total++;
+			}
+			spool_done(&t, true);
+		}
+		int st;
+		while (running > 0 && waitpid(-1, &st, WNOHANG) > 0) {
+			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+			running--;
+		}
+	}
+	assert_int_equal(taken_total, WRITERS * LINES);
+	for (int w = 0; w < WRITERS; w++)
+		for (int i = 0; i < LINES; i++)
+			assert_int_equal(seen[w][i], 1);
+}
+
+/* A taker that could not store the lines leaves them for the next one. */
+static void lines_stay_until_stored(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/keep.spool", f->dir);
+	assert_true(spool_append(path, "one\n", 4) == 4);
+	struct spool_take t;
+	assert_int_equal(spool_take(path, false, &t), 1);
+	spool_done(&t, false);
+	assert_true(spool_pending(path));
+	assert_int_equal(spool_take(path, false, &t), 1);
+	assert_string_equal(t.data, "one\n");
+	spool_done(&t, true);
+	assert_false(spool_pending(path));
+	assert_int_equal(spool_take(path, false, &t), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(entries_live_until_the_scope_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_late_store_is_never_served, setup, teardown),
+		cmocka_unit_test_setup_teardown(entries_expire_and_keys_are_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokens_hold_a_snapshot_only_for_their_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_spool_loses_no_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(lines_stay_until_stored, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
