@@ -8,13 +8,15 @@
 # targets (PASS/FAIL), memory at rest and under load, and the time to first
 # token through /cgi-bin/chat against asking the emulator directly.
 #
-# Settings (environment): BENCH_SECONDS per measurement (5), BENCH_THREADS
+# Settings (environment): BENCH_ROUNDS (2: every row measured once per
+# round, rates averaged), BENCH_SECONDS per measurement (5), BENCH_THREADS
 # (2) and BENCH_CONNECTIONS (16) for wrk, WORKERS per program in FastCGI
 # mode (the `workers` setting, 2), BENCH_TTFT_ROUNDS (20), BUILD (build).
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
+ROUNDS=${BENCH_ROUNDS:-2}
 SECS=${BENCH_SECONDS:-5}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-16}
@@ -51,6 +53,9 @@ done
 
 mkdir -p "$TMP/bench-cgi"
 cc -O2 -o "$TMP/bench-cgi/trivial" bench/trivial.c
+# The same linked -static, as most of microchat's programs are (Makefile:
+# FULL_STATIC): a reference row only, the ratios stay against the usual one.
+cc -O2 -static -o "$TMP/bench-cgi/trivial-static" bench/trivial.c
 cc -O2 -o "$TMP/bench-cgi/floor" bench/floor.c -lsqlite3
 cc -O2 -o "$TMP/trivial-fcgi" bench/trivial-fcgi.c -lfcgi
 cc -O2 -o "$TMP/maxrss" bench/maxrss.c
@@ -166,11 +171,12 @@ measure() { # mode name path
 
 # floor and trivial_fcgi are for reading the others: what any CGI that
 # opens this database pays, and what any FastCGI worker costs here.
-ROWS=(static trivial floor trivial_fcgi history login models)
-declare -A PATHS=([static]=/index.html [trivial]=/bench-cgi/trivial [floor]=/bench-cgi/floor
+ROWS=(static trivial trivial_static floor trivial_fcgi history login models)
+declare -A PATHS=([static]=/index.html [trivial]=/bench-cgi/trivial [trivial_static]=/bench-cgi/trivial-static
+	[floor]=/bench-cgi/floor
 	[trivial_fcgi]=/bench-fcgi/trivial [history]=/cgi-bin/history [login]=/cgi-bin/login
 	[models]=/cgi-bin/models [catalog]=/cgi-bin/catalog)
-declare -A SKIP=([cgi.trivial_fcgi]=1 [fastcgi.floor]=1)
+declare -A SKIP=([cgi.trivial_fcgi]=1 [fastcgi.floor]=1 [fastcgi.trivial_static]=1)
 if [ -x "$BUILD/cgi-bin/catalog" ]; then
 	ROWS+=(catalog)
 else
@@ -188,17 +194,38 @@ run_mode() { # mode
 	done
 	sleep 0.5
 	REST_PSS[$mode]=$(server_pss_kb)
-	sample_peak "$TMP/peak.$mode" &
-	SAMPLER_PID=$!
-	# The trivial CGI first and last: its mean is the reference of the mode.
-	measure "$mode" trivial_a "${PATHS[trivial]}"
-	for name in "${ROWS[@]}"; do
-		[ "$name" = trivial ] || [ -n "${SKIP[$mode.$name]:-}" ] || measure "$mode" "$name" "${PATHS[$name]}"
+	# Rounds of: the trivial CGI, every row, the trivial CGI again (its mean
+	# is the reference of the mode). A row's rate is its mean over the
+	# rounds, so a slow moment of this shared machine weighs less.
+	local round rate
+	for round in $(seq 1 "$ROUNDS"); do
+		measure "$mode" "trivial_a.$round" "${PATHS[trivial]}"
+		for name in "${ROWS[@]}"; do
+			[ "$name" = trivial ] || [ -n "${SKIP[$mode.$name]:-}" ] ||
+				measure "$mode" "$name.$round" "${PATHS[$name]}"
+		done
+		measure "$mode" "trivial_b.$round" "${PATHS[trivial]}"
 	done
-	measure "$mode" trivial_b "${PATHS[trivial]}"
+	for name in trivial_a trivial_b "${ROWS[@]}"; do
+		[ "$name" = trivial ] || [ -n "${SKIP[$mode.$name]:-}" ] || {
+			rate=0
+			for round in $(seq 1 "$ROUNDS"); do rate=$((rate + RATE[$mode.$name.$round])); done
+			RATE[$mode.$name]=$((rate / ROUNDS))
+			P50[$mode.$name]=${P50[$mode.$name.1]}
+			P99[$mode.$name]=${P99[$mode.$name.1]}
+		}
+	done
 	RATE[$mode.trivial]=$(( (RATE[$mode.trivial_a] + RATE[$mode.trivial_b]) / 2 ))
 	P50[$mode.trivial]=${P50[$mode.trivial_a]}
 	P99[$mode.trivial]=${P99[$mode.trivial_a]}
+	# Memory under load in a pass of its own: sampling /proc every 100 ms
+	# costs CPU that the rates above would otherwise lose.
+	sample_peak "$TMP/peak.$mode" &
+	SAMPLER_PID=$!
+	for name in "${ROWS[@]}"; do
+		case $name in static | trivial | trivial_static | floor | trivial_fcgi) continue ;; esac
+		wrk -t"$THREADS" -c"$CONNS" -d2s -H "Authorization: Bearer $TOKEN" "$URL${PATHS[$name]}" > /dev/null
+	done
 	kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true
 	SAMPLER_PID=
 	PEAK_PSS[$mode]=$(cat "$TMP/peak.$mode" 2>/dev/null || echo 0)
@@ -258,7 +285,9 @@ for name in "${ROWS[@]}"; do
 	printf '| %s | %s | %s |\n' "${PATHS[$name]}" "$(cells cgi "$name")" "$(cells fastcgi "$name")"
 done
 echo "(/cgi-bin/history answers $(curl_size /cgi-bin/history) bytes, /cgi-bin/catalog $(curl_size /cgi-bin/catalog) bytes;"
-echo " trivial CGI: mean of a run before and after the others; CGI mode ${RATE[cgi.trivial_a]} and ${RATE[cgi.trivial_b]}, FastCGI mode ${RATE[fastcgi.trivial_a]} and ${RATE[fastcgi.trivial_b]} req/s)"
+echo " trivial CGI: mean of a run before and after the others in each of $ROUNDS rounds; CGI mode ${RATE[cgi.trivial_a]}"
+echo " and ${RATE[cgi.trivial_b]}, FastCGI mode ${RATE[fastcgi.trivial_a]} and ${RATE[fastcgi.trivial_b]} req/s; rates are means over the"
+echo " rounds, p50 and p99 those of the first round)"
 [ -n "${CATALOG_NOTE:-}" ] && echo "$CATALOG_NOTE"
 
 echo
@@ -273,7 +302,7 @@ target() { # description value minimum
 	fi
 }
 for name in "${ROWS[@]}"; do
-	case $name in static | trivial | floor | trivial_fcgi) continue ;; esac
+	case $name in static | trivial | trivial_static | floor | trivial_fcgi) continue ;; esac
 	target "CGI mode, ${PATHS[$name]} / trivial CGI" "$(ratio "${RATE[cgi.$name]}" "${RATE[cgi.trivial]}")" 0.80
 done
 target "FastCGI mode, /cgi-bin/history / trivial CGI" "$(ratio "${RATE[fastcgi.history]}" "${RATE[fastcgi.trivial]}")" 6

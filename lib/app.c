@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "req.h"
 #include "resp.h"
+#include "spool.h"
 #include "util.h"
 
 #include <errno.h>
@@ -29,7 +30,13 @@ struct app {
 	struct db *db;
 	bool schema_checked;
 	struct req *current; /* the request being handled, for the commit hook */
+	struct spool_writer spool; /* the request spool, kept open (lib/metrics) */
 };
+
+struct spool_writer *app_spool(struct app *app)
+{
+	return &app->spool;
+}
 
 const struct conf *app_conf(struct app *app)
 {
@@ -234,6 +241,7 @@ int app_main(const char *program, app_handler handle, int flags)
 	arena_init(&r.arena);
 	app.program = program;
 	app.flags = flags;
+	spool_writer_init(&app.spool);
 	app.conf_ok = conf_load(&app.conf, NULL) == 0;
 	signal(SIGPIPE, SIG_IGN);
 	if (auth_init() < 0)
@@ -251,6 +259,7 @@ int app_main(const char *program, app_handler handle, int flags)
 		serve_fastcgi(&app, &r, handle);
 	}
 	arena_free(&r.arena);
+	spool_writer_close(&app.spool);
 	db_close(app.db);
 	conf_free(&app.conf);
 	return rc;

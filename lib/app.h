@@ -10,6 +10,7 @@ struct app;
 struct conf;
 struct db;
 struct req;
+struct spool_writer;
 
 typedef void (*app_handler)(struct req *r);
 
@@ -23,6 +24,8 @@ enum app_flags {
 int app_main(const char *program, app_handler handle, int flags);
 
 const struct conf *app_conf(struct app *app);
+/* The request spool's writer, open as long as the process (lib/spool). */
+struct spool_writer *app_spool(struct app *app);
 bool app_is_fastcgi(const struct app *app);
 
 enum app_need { APP_ANYONE, APP_USER, APP_ADMIN };

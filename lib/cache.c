@@ -19,6 +19,8 @@
 
 /* Nothing the programs cache comes near this; a bigger file is not ours. */
 #define CACHE_ENTRY_MAX (4u << 20)
+/* What cache_get reads before it asks for an entry's size. */
+#define CACHE_FIRST_READ 8192
 /* A temporary file this old was left by a process that died mid-write. */
 #define CACHE_TMP_STALE_S 60
 
@@ -190,15 +192,24 @@ char *cache_get(const struct conf *c, const struct cache_scope *s, const char *k
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	/* Most answers fit the first read; a bigger one asks for its size. */
+	size_t cap = CACHE_FIRST_READ;
+	char *data = arena_alloc(a, cap + 1);
+	ssize_t n = read(fd, data, cap);
 	struct stat st;
-	char *data = NULL;
-	ssize_t n = -1;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (size_t)st.st_size <= CACHE_ENTRY_MAX) {
-		data = arena_alloc(a, (size_t)st.st_size + 1);
-		n = read(fd, data, (size_t)st.st_size);
+	if (n == (ssize_t)cap) {
+		if (fstat(fd, &st) < 0 || (size_t)st.st_size > CACHE_ENTRY_MAX) {
+			n = -1;
+		} else if ((size_t)st.st_size > cap) {
+			char *all = arena_alloc(a, (size_t)st.st_size + 1);
+			memcpy(all, data, cap);
+			ssize_t more = read(fd, all + cap, (size_t)st.st_size - cap);
+			data = all;
+			n = more == (ssize_t)((size_t)st.st_size - cap) ? (ssize_t)st.st_size : -1;
+		}
 	}
 	close(fd);
-	if (n != (ssize_t)st.st_size)
+	if (n <= 0)
 		return NULL;
 	data[n] = '\0';
 	/* "<expires at, Unix ms>\n<body>" */

@@ -214,12 +214,13 @@ int metrics_spool(struct req *r)
 			 r->status, error ? error : "-", (long long)request_duration(r), (long long)r->user.id);
 	if (n <= 0 || (size_t)n >= sizeof(line))
 		return 1;
-	long size = spool_append(path, line, (size_t)n);
+	struct spool_writer *w = app_spool(r->app);
+	long size = spool_write(w, path, line, (size_t)n);
 	if (size < 0 && errno == ENOENT) {
 		/* The cache folder is made by the first request that uses it. */
 		char root[CACHE_ROOT_MAX];
 		if (cache_root(app_conf(r->app), root) == 0 && mkdir(root, 0700) == 0)
-			size = spool_append(path, line, (size_t)n);
+			size = spool_write(w, path, line, (size_t)n);
 	}
 	if (size < 0)
 		return 1;

@@ -32,6 +32,55 @@ long spool_append(const char *path, const char *line, size_t len)
 	return size;
 }
 
+void spool_writer_init(struct spool_writer *w)
+{
+	w->fd = -1;
+	w->path[0] = '\0';
+}
+
+void spool_writer_close(struct spool_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	spool_writer_init(w);
+}
+
+static int writer_open(struct spool_writer *w, const char *path)
+{
+	spool_writer_close(w);
+	if (strlen(path) >= sizeof(w->path))
+		return -1;
+	w->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (w->fd < 0)
+		return -1;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	return 0;
+}
+
+long spool_write(struct spool_writer *w, const char *path, const char *line, size_t len)
+{
+	if ((w->fd < 0 || strcmp(w->path, path) != 0) && writer_open(w, path) < 0)
+		return -1;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct stat st;
+		if (flock(w->fd, LOCK_SH) < 0 || fstat(w->fd, &st) < 0)
+			break;
+		if (st.st_nlink == 0) {
+			/* Removed (a cleared cache): the next line goes to a new file. */
+			if (writer_open(w, path) < 0)
+				return -1;
+			continue;
+		}
+		ssize_t n = write(w->fd, line, len);
+		flock(w->fd, LOCK_UN);
+		if (n == (ssize_t)len)
+			return (long)st.st_size + (long)len;
+		break;
+	}
+	spool_writer_close(w);
+	return -1;
+}
+
 bool spool_pending(const char *path)
 {
 	struct stat st;

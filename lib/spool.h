@@ -20,6 +20,17 @@ struct spool_take {
 
 /* Append one line (with its "\n"). The spool's size afterwards, or -1. */
 long spool_append(const char *path, const char *line, size_t len);
+
+/* The same through a descriptor kept open by a process that appends again
+ * and again (a FastCGI worker): no open() per line. A spool removed or
+ * replaced meanwhile is noticed and opened anew. */
+struct spool_writer {
+	int fd; /* -1: not open */
+	char path[1024];
+};
+void spool_writer_init(struct spool_writer *w);
+long spool_write(struct spool_writer *w, const char *path, const char *line, size_t len);
+void spool_writer_close(struct spool_writer *w);
 /* True when the spool holds lines (one stat). */
 bool spool_pending(const char *path);
 /* Lock the spool and read it whole: 1 taken (call spool_done), 0 nothing

@@ -222,6 +222,31 @@ static void lines_stay_until_stored(void **state)
 	assert_int_equal(spool_take(path, false, &t), 0);
 }
 
+/* A worker's writer keeps its descriptor; a spool emptied by a taker is
+ * still the same file, a removed one is opened anew. */
+static void a_kept_writer_follows_the_spool(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/kept.spool", f->dir);
+	struct spool_writer w;
+	spool_writer_init(&w);
+	assert_true(spool_write(&w, path, "a\n", 2) == 2);
+	assert_true(spool_write(&w, path, "b\n", 2) == 4);
+	struct spool_take t;
+	assert_int_equal(spool_take(path, true, &t), 1);
+	assert_string_equal(t.data, "a\nb\n");
+	spool_done(&t, true);
+	assert_true(spool_write(&w, path, "c\n", 2) == 2);
+	assert_int_equal(unlink(path), 0);
+	assert_true(spool_write(&w, path, "d\n", 2) == 2);
+	assert_int_equal(spool_take(path, true, &t), 1);
+	assert_string_equal(t.data, "d\n");
+	spool_done(&t, true);
+	spool_writer_close(&w);
+	assert_int_equal(w.fd, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tokens_hold_a_snapshot_only_for_their_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_spool_loses_no_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(lines_stay_until_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_kept_writer_follows_the_spool, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
