@@ -78,7 +78,9 @@ void cache_req_user_store(struct req *r, const char *token_hash, int64_t expires
 bool cache_req_answer(struct req *r, bool shared, const char *key, int64_t ttl_ms, bool serve)
 {
 	const struct conf *c = app_conf(r->app);
-	if (!cache_on(c) || !key || strcmp(r->method, "GET") != 0)
+	/* The key names the query string; a GET that also sends a body (whose
+	 * fields count too) is answered from the database and not kept. */
+	if (!cache_on(c) || !key || strcmp(r->method, "GET") != 0 || r->content_length > 0)
 		return false;
 	if (shared && !(r->cache_shared = scope_in(r, 0)))
 		return false;
