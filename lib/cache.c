@@ -19,6 +19,8 @@
 
 /* Nothing the programs cache comes near this; a bigger file is not ours. */
 #define CACHE_ENTRY_MAX (4u << 20)
+/* One store in this many also sweeps its scope. */
+#define CACHE_SWEEP_EVERY 64
 /* What cache_get reads before it asks for an entry's size. */
 #define CACHE_FIRST_READ 8192
 /* A temporary file this old was left by a process that died mid-write. */
@@ -183,6 +185,41 @@ static int entry_path(const struct cache_scope *s, const char *key, char out[CAC
 	return n > 0 && n < CACHE_PATH_MAX ? 0 : -1;
 }
 
+/* Remove what no reader can ask for any more: entries of other generations
+ * than gen (NULL: look at the age only), entries and temporary files older than
+ * max_age_s (an entry never outlives cache_max_age_s; a temporary file that
+ * old was left by a process that died mid-write). */
+static void sweep(const char *dir, const char *gen, long max_age_s)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	time_t now = time(NULL);
+	struct dirent *e;
+	char path[CACHE_PATH_MAX + 300];
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "gen") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		struct stat st;
+		bool stale_gen = gen && name[0] != '.' && strncmp(name, gen, CACHE_GEN_LEN) != 0;
+		if (stale_gen)
+			unlink(path);
+		else if (lstat(path, &st) == 0 && now - st.st_mtime > max_age_s)
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* Now and then, a store also sweeps: answers keyed by a query string (a
+ * catalog search) could otherwise pile up between two changes. */
+static void sweep_sometimes(const struct conf *c, const char *dir, const char *gen)
+{
+	if (randombytes_uniform(CACHE_SWEEP_EVERY) == 0)
+		sweep(dir, gen, c->cache_max_age_s > CACHE_TMP_STALE_S ? c->cache_max_age_s : CACHE_TMP_STALE_S);
+}
+
 char *cache_get(const struct conf *c, const struct cache_scope *s, const char *key,
 		struct arena *a, size_t *len)
 {
@@ -236,32 +273,7 @@ void cache_put(const struct conf *c, const struct cache_scope *s, const char *ke
 	if (write_tmp(s->dir, data, (size_t)hn + len, tmp) == 0 && rename(tmp, path) < 0)
 		unlink(tmp);
 	free(data);
-}
-
-/* Remove what no reader can ask for any more: entries of other generations
- * and temporary files left by processes that died while writing. */
-static void sweep(const char *dir, const char *gen)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	time_t now = time(NULL);
-	struct dirent *e;
-	char path[CACHE_PATH_MAX + 300];
-	while ((e = readdir(d))) {
-		const char *name = e->d_name;
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "gen") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		if (name[0] == '.') {
-			struct stat st;
-			if (lstat(path, &st) == 0 && now - st.st_mtime > CACHE_TMP_STALE_S)
-				unlink(path);
-		} else if (strncmp(name, gen, CACHE_GEN_LEN) != 0) {
-			unlink(path);
-		}
-	}
-	closedir(d);
+	sweep_sometimes(c, s->dir, s->gen);
 }
 
 void cache_bump(const struct conf *c, int64_t user_id)
@@ -275,7 +287,7 @@ void cache_bump(const struct conf *c, int64_t user_id)
 		return; /* nothing was ever cached for this scope */
 	new_gen(gen);
 	if (write_tmp(dir, gen, CACHE_GEN_LEN, tmp) == 0 && rename(tmp, path) == 0) {
-		sweep(dir, gen);
+		sweep(dir, gen, CACHE_TMP_STALE_S > c->cache_max_age_s ? CACHE_TMP_STALE_S : c->cache_max_age_s);
 		return;
 	}
 	unlink(tmp);
@@ -285,7 +297,7 @@ void cache_bump(const struct conf *c, int64_t user_id)
 		fprintf(stderr, "microchat cache: cannot renew %s (%s): remove %s by hand\n",
 			path, strerror(errno), dir);
 	else
-		sweep(dir, "-");
+		sweep(dir, "-", CACHE_TMP_STALE_S); /* "-" starts no generation: every entry goes */
 }
 
 static int token_path(const struct conf *c, const char *token_hash, char out[CACHE_PATH_MAX])
@@ -349,6 +361,13 @@ void cache_token_write(const struct conf *c, const char *token_hash, int64_t use
 	*slash = '/';
 	if (rename(tmp, path) < 0)
 		unlink(tmp);
+	/* A session lives session_days from its start and its file is
+	 * rewritten, if at all, while it is used: older ones are of sessions
+	 * that have ended. */
+	if (randombytes_uniform(CACHE_SWEEP_EVERY * 4) == 0) {
+		*slash = '\0';
+		sweep(path, NULL, c->session_days * 86400);
+	}
 }
 
 void cache_token_forget(const struct conf *c, const char *token_hash)

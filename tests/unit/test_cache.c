@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,25 @@ static void lines_stay_until_stored(void **state)
 	assert_int_equal(spool_take(path, false, &t), 0);
 }
 
+/* Answers keyed by a query string must not pile up between two changes:
+ * stores now and then sweep what is older than the longest an entry lives.
+ * (One store in 64 sweeps: 2000 stores miss it with odds of 1e-14.) */
+static void old_entries_are_swept(void **state)
+{
+	struct fixture *f = *state;
+	struct cache_scope s;
+	assert_int_equal(cache_scope_open(&f->conf, 0, &s), 0);
+	cache_put(&f->conf, &s, "catalog-old", "x", 1, 0);
+	char path[CACHE_PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s-catalog-old", s.dir, s.gen);
+	struct timespec old[2] = { { .tv_sec = time(NULL) - 3600 }, { .tv_sec = time(NULL) - 3600 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	for (int i = 0; i < 2000 && access(path, F_OK) == 0; i++)
+		cache_put(&f->conf, &s, "catalog-new", "y", 1, 0);
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_string_equal(get(f, &s, "catalog-new"), "y");
+}
+
 /* A worker's writer keeps its descriptor; a spool emptied by a taker is
  * still the same file, a removed one is opened anew. */
 static void a_kept_writer_follows_the_spool(void **state)
@@ -257,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_spool_loses_no_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(lines_stay_until_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_kept_writer_follows_the_spool, setup, teardown),
+		cmocka_unit_test_setup_teardown(old_entries_are_swept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
