@@ -108,6 +108,34 @@ test('a new conversation, a rename and a deletion show at once', async () => {
   assert.equal((await get(alice, `/cgi-bin/history?id=${id}`)).status, 404);
 });
 
+test('under concurrent readers filling the cache, every change is seen by the next read', async () => {
+  const chat = await api(stack, '/cgi-bin/chat', { token: bob.token, form: { message: 'carrera' } });
+  const id = chat.json.conversation_id;
+  let stop = false;
+  // Readers that keep asking, so that fills of the old answer race each change.
+  const readers = [0, 1, 2, 3].map(async () => {
+    while (!stop) await get(bob, '/cgi-bin/history');
+  });
+  try {
+    for (let i = 0; i < 40; i++) {
+      // Two changes back to back: readers that missed after the first are
+      // still reading the database when the second commits.
+      for (const title of [`vuelta ${i}`, `vuelta ${i} bis`]) {
+        const r = await api(stack, '/cgi-bin/history', { token: bob.token, form: { action: 'rename', id, title } });
+        assert.equal(r.status, 200, r.text);
+      }
+      // Several reads: a stale answer stored a moment late would show in one.
+      for (let k = 0; k < 4; k++) {
+        const seen = (await get(bob, '/cgi-bin/history')).json.conversations.find((c) => c.id === id).title;
+        assert.equal(seen, `vuelta ${i} bis`, `read ${k} after rename ${i}`);
+      }
+    }
+  } finally {
+    stop = true;
+    await Promise.all(readers);
+  }
+});
+
 test('after logout the token is refused at once', async () => {
   const carol = await register(stack);
   await warm(carol, '/cgi-bin/history');
