@@ -103,6 +103,18 @@ $(LIB_A): $(LIB_OBJ)
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+ifeq ($(FULL_STATIC),1)
+# The warnings every -static link of SQLite, libfcgi and lib/curl_lazy.c
+# gives (see FULL_STATIC above: code a static program never runs) are
+# dropped; any other linker message still shows.
+STATIC_LD_NOISE = -e 'in statically linked applications requires at runtime' \
+	-e "in function \`unixDlOpen'" -e "in function \`OS_CreateLocalIpcFd'" \
+	-e "(curl_lazy.o): in function \`load'"
+$(FULL_STATIC_BIN): $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) 2> $@.ld || { cat $@.ld >&2; rm -f $@.ld; exit 1; }
+	@grep -v $(STATIC_LD_NOISE) $@.ld >&2 || true; rm -f $@.ld
+endif
+
 $(BUILD)/dyn/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
