@@ -75,7 +75,7 @@ test('unknown programs are 404; the database, configuration and dot-files are ne
   assert.equal((await fetch(`${stack.url}/cgi-bin/nope`)).status, 404);
   assert.equal((await fetch(`${stack.url}/cgi-bin/microchat-admin`)).status, 404);
   for (const p of ['/db/microchat.db', '/conf/microchat.conf', '/.git/config', '/.npmrc', '/../conf/microchat.conf',
-    '/cgi-bin/../../db/microchat.db']) {
+    '/cgi-bin/../../db/microchat.db', '/cgi-bin/history.o', '/db/microchat.db-cache/requests.spool']) {
     const r = await fetch(`${stack.url}${p}`);
     assert.ok([403, 404, 400].includes(r.status), `${p}: ${r.status}`);
   }
