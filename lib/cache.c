@@ -104,6 +104,28 @@ static int write_tmp(const char *dir, const char *data, size_t len, char tmp[CAC
 	return 0;
 }
 
+/* Put a whole file in place at path, in dir, as one rename: a reader sees
+ * the old file or the new one, never part of it. 0 or -1. */
+static int replace_file(const char *dir, const char *path, const char *data, size_t len)
+{
+	char tmp[CACHE_PATH_MAX];
+	if (write_tmp(dir, data, len, tmp) < 0)
+		return -1;
+	if (rename(tmp, path) == 0)
+		return 0;
+	unlink(tmp);
+	return -1;
+}
+
+/* "<expires at, Unix ms>\n" at the head of s, still ahead: what follows it,
+ * or NULL (malformed or expired). */
+static char *after_expiry(char *s)
+{
+	char *end;
+	long long expires = strtoll(s, &end, 10);
+	return end != s && *end == '\n' && expires > util_now_ms() ? end + 1 : NULL;
+}
+
 static void new_gen(char gen[CACHE_GEN_LEN + 1])
 {
 	unsigned char raw[CACHE_GEN_LEN / 2];
@@ -212,12 +234,19 @@ static void sweep(const char *dir, const char *gen, long max_age_s)
 	closedir(d);
 }
 
+/* The age past which sweep removes a file of a scope: no entry outlives
+ * cache_max_age_s, and a temporary file gets at least CACHE_TMP_STALE_S. */
+static long sweep_age(const struct conf *c)
+{
+	return c->cache_max_age_s > CACHE_TMP_STALE_S ? c->cache_max_age_s : CACHE_TMP_STALE_S;
+}
+
 /* Now and then, a store also sweeps: answers keyed by a query string (a
  * catalog search) could otherwise pile up between two changes. */
 static void sweep_sometimes(const struct conf *c, const char *dir, const char *gen)
 {
 	if (randombytes_uniform(CACHE_SWEEP_EVERY) == 0)
-		sweep(dir, gen, c->cache_max_age_s > CACHE_TMP_STALE_S ? c->cache_max_age_s : CACHE_TMP_STALE_S);
+		sweep(dir, gen, sweep_age(c));
 }
 
 char *cache_get(const struct conf *c, const struct cache_scope *s, const char *key,
@@ -249,19 +278,16 @@ char *cache_get(const struct conf *c, const struct cache_scope *s, const char *k
 	if (n <= 0)
 		return NULL;
 	data[n] = '\0';
-	/* "<expires at, Unix ms>\n<body>" */
-	char *end;
-	long long expires = strtoll(data, &end, 10);
-	if (end == data || *end != '\n' || expires <= util_now_ms())
-		return NULL;
-	*len = (size_t)(n - (end + 1 - data));
-	return end + 1;
+	char *body = after_expiry(data); /* "<expires at>\n<body>" */
+	if (body)
+		*len = (size_t)(n - (body - data));
+	return body;
 }
 
 void cache_put(const struct conf *c, const struct cache_scope *s, const char *key,
 	       const char *body, size_t len, int64_t ttl_ms)
 {
-	char path[CACHE_PATH_MAX], tmp[CACHE_PATH_MAX], head[32];
+	char path[CACHE_PATH_MAX], head[32];
 	if (!cache_on(c) || len > CACHE_ENTRY_MAX - sizeof(head) || entry_path(s, key, path) < 0)
 		return;
 	int64_t max = (int64_t)c->cache_max_age_s * 1000;
@@ -270,15 +296,14 @@ void cache_put(const struct conf *c, const struct cache_scope *s, const char *ke
 	char *data = xmalloc((size_t)hn + len);
 	memcpy(data, head, (size_t)hn);
 	memcpy(data + hn, body, len);
-	if (write_tmp(s->dir, data, (size_t)hn + len, tmp) == 0 && rename(tmp, path) < 0)
-		unlink(tmp);
+	replace_file(s->dir, path, data, (size_t)hn + len);
 	free(data);
 	sweep_sometimes(c, s->dir, s->gen);
 }
 
 void cache_bump(const struct conf *c, int64_t user_id)
 {
-	char dir[CACHE_PATH_MAX], tmp[CACHE_PATH_MAX], path[CACHE_PATH_MAX + 8], gen[CACHE_GEN_LEN + 1];
+	char dir[CACHE_PATH_MAX], path[CACHE_PATH_MAX + 8], gen[CACHE_GEN_LEN + 1];
 	if (scope_dir(c, user_id, dir) < 0)
 		return;
 	snprintf(path, sizeof(path), "%s/gen", dir);
@@ -286,11 +311,10 @@ void cache_bump(const struct conf *c, int64_t user_id)
 	if (stat(dir, &st) < 0 && errno == ENOENT)
 		return; /* nothing was ever cached for this scope */
 	new_gen(gen);
-	if (write_tmp(dir, gen, CACHE_GEN_LEN, tmp) == 0 && rename(tmp, path) == 0) {
-		sweep(dir, gen, CACHE_TMP_STALE_S > c->cache_max_age_s ? CACHE_TMP_STALE_S : c->cache_max_age_s);
+	if (replace_file(dir, path, gen, CACHE_GEN_LEN) == 0) {
+		sweep(dir, gen, sweep_age(c));
 		return;
 	}
-	unlink(tmp);
 	/* Without a generation no entry is read and the next reader makes a
 	 * new one; only if even that fails could an old entry still be read. */
 	if (unlink(path) < 0 && errno != ENOENT)
@@ -329,23 +353,19 @@ int cache_token_read(const struct conf *c, const char *token_hash, struct arena 
 		return 0;
 	out->user_id = id;
 	p++;
-	char *nl = strchr(p, '\n');
-	if (!nl || !gen_valid(p, (size_t)(nl - p)))
-		return 1;
-	char *end;
-	long long expires = strtoll(nl + 1, &end, 10);
-	if (end == nl + 1 || *end != '\n' || expires <= util_now_ms())
+	char *nl = strchr(p, '\n'), *snapshot;
+	if (!nl || !gen_valid(p, (size_t)(nl - p)) || !(snapshot = after_expiry(nl + 1)))
 		return 1;
 	memcpy(out->gen, p, CACHE_GEN_LEN);
 	out->gen[CACHE_GEN_LEN] = '\0';
-	out->snapshot = arena_strdup(a, end + 1);
+	out->snapshot = arena_strdup(a, snapshot);
 	return 1;
 }
 
 void cache_token_write(const struct conf *c, const char *token_hash, int64_t user_id,
 		       const char *gen, const char *snapshot, int64_t expires_ms)
 {
-	char path[CACHE_PATH_MAX], tmp[CACHE_PATH_MAX], buf[1024];
+	char path[CACHE_PATH_MAX], buf[1024];
 	if (token_path(c, token_hash, path) < 0)
 		return;
 	int n = gen && snapshot
@@ -354,20 +374,16 @@ void cache_token_write(const struct conf *c, const char *token_hash, int64_t use
 		: snprintf(buf, sizeof(buf), "%lld\n", (long long)user_id);
 	if (n <= 0 || (size_t)n >= sizeof(buf))
 		return;
-	char *slash = strrchr(path, '/');
-	*slash = '\0';
-	if (ensure_dir(path) < 0 || write_tmp(path, buf, (size_t)n, tmp) < 0)
+	char dir[CACHE_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	if (ensure_dir(dir) < 0 || replace_file(dir, path, buf, (size_t)n) < 0)
 		return;
-	*slash = '/';
-	if (rename(tmp, path) < 0)
-		unlink(tmp);
 	/* A session lives session_days from its start and its file is
 	 * rewritten, if at all, while it is used: older ones are of sessions
 	 * that have ended. */
-	if (randombytes_uniform(CACHE_SWEEP_EVERY * 4) == 0) {
-		*slash = '\0';
-		sweep(path, NULL, c->session_days * 86400);
-	}
+	if (randombytes_uniform(CACHE_SWEEP_EVERY * 4) == 0)
+		sweep(dir, NULL, c->session_days * 86400);
 }
 
 void cache_token_forget(const struct conf *c, const char *token_hash)

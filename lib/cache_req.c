@@ -77,20 +77,19 @@ void cache_req_user_store(struct req *r, const char *token_hash, int64_t expires
 
 bool cache_req_answer(struct req *r, bool shared, const char *key, int64_t ttl_ms, bool serve)
 {
-	const struct conf *c = app_conf(r->app);
 	/* The key names the query string; a GET that also sends a body (whose
 	 * fields count too) is answered from the database and not kept. */
-	if (!cache_on(c) || !key || strcmp(r->method, "GET") != 0 || r->content_length > 0)
+	if (!key || r->content_length > 0)
 		return false;
 	if (shared && !(r->cache_shared = scope_in(r, 0)))
 		return false;
 	r->cache_key = key;
 	r->cache_ttl_ms = ttl_ms;
-	struct cache_scope *s = shared ? r->cache_shared : r->user.id ? r->cache_user : NULL;
 	if (!serve)
 		return false;
+	struct cache_scope *s = shared ? r->cache_shared : r->user.id ? r->cache_user : NULL;
 	size_t len;
-	char *body = s ? cache_get(c, s, key, &r->arena, &len) : NULL;
+	char *body = s ? cache_get(app_conf(r->app), s, key, &r->arena, &len) : NULL;
 	if (!body)
 		return false;
 	resp_json_text(r, 200, body, len);

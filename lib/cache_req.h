@@ -15,7 +15,8 @@ int cache_req_user(struct req *r, const char *token_hash);
 /* After the database confirmed the session: keep its snapshot. */
 void cache_req_user_store(struct req *r, const char *token_hash, int64_t expires_at);
 
-/* For a GET whose answer depends on the user (shared = false) or on nobody
+/* For a GET, with the cache on (app_answer_cached makes sure of both),
+ * whose answer depends on the user (shared = false) or on nobody
  * (shared = true) and on key: true when it was answered from the cache
  * (only if serve: the caller knows the request may see it). Otherwise the
  * 200 answer the program sends is stored (cache_req_store). */

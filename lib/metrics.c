@@ -193,9 +193,9 @@ static int prune(struct req *r, struct db *db, int64_t now)
 
 /* ---- the spool: requests answered without the database ---- */
 
-static const char *spool_path(struct req *r)
+/* The spool lives in the cache folder: root is filled with that folder. */
+static const char *spool_path(struct req *r, char root[CACHE_ROOT_MAX])
 {
-	char root[CACHE_ROOT_MAX];
 	if (cache_root(app_conf(r->app), root) < 0)
 		return NULL;
 	return arena_printf(&r->arena, "%s/requests.spool", root);
@@ -204,8 +204,9 @@ static const char *spool_path(struct req *r)
 int metrics_spool(struct req *r)
 {
 	struct metrics *m = metrics_of(r);
-	const char *path = spool_path(r);
-	if (!cache_on(app_conf(r->app)) || !path || m->head)
+	char root[CACHE_ROOT_MAX];
+	const char *path;
+	if (!cache_on(app_conf(r->app)) || m->head || !(path = spool_path(r, root)))
 		return 1;
 	char line[256];
 	const char *error = request_error(r);
@@ -216,12 +217,9 @@ int metrics_spool(struct req *r)
 		return 1;
 	struct spool_writer *w = app_spool(r->app);
 	long size = spool_write(w, path, line, (size_t)n);
-	if (size < 0 && errno == ENOENT) {
-		/* The cache folder is made by the first request that uses it. */
-		char root[CACHE_ROOT_MAX];
-		if (cache_root(app_conf(r->app), root) == 0 && mkdir(root, 0700) == 0)
-			size = spool_write(w, path, line, (size_t)n);
-	}
+	/* The cache folder is made by the first request that uses it. */
+	if (size < 0 && errno == ENOENT && mkdir(root, 0700) == 0)
+		size = spool_write(w, path, line, (size_t)n);
 	if (size < 0)
 		return 1;
 	m->spooled = true;
@@ -268,16 +266,18 @@ static void write_records(struct req *r, struct db *db, bool wait_for_spool)
 	if (db_schema_version(db) < METRICS_SCHEMA)
 		return;
 	struct metrics *m = metrics_of(r);
-	const char *path = spool_path(r);
+	char root[CACHE_ROOT_MAX];
+	const char *path = spool_path(r, root);
+	bool pending = path && spool_pending(path);
 	int64_t now = util_now_ms();
-	if (m->spooled && !(path && spool_pending(path)))
+	if (m->spooled && !pending)
 		return;
 	if (db_begin(db) < 0) {
 		fprintf(stderr, "microchat metrics: %s request not recorded\n", r->program);
 		return;
 	}
 	struct spool_take t = { .fd = -1 };
-	int taken = path && spool_pending(path) ? spool_take(path, wait_for_spool, &t) : 0;
+	int taken = pending ? spool_take(path, wait_for_spool, &t) : 0;
 	if ((!m->spooled && record(r, db, now) < 0) || (taken > 0 && fold_lines(db, &t) < 0) ||
 	    prune(r, db, now) < 0) {
 		db_rollback(db);

@@ -16,22 +16,6 @@
  * long): take it in pieces of this size. */
 #define SPOOL_TAKE_MAX (8u << 20)
 
-long spool_append(const char *path, const char *line, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	long size = -1;
-	struct stat st;
-	/* One write(2) of a short line with O_APPEND lands whole, after every
-	 * other; the shared lock only keeps a taker from emptying the file in
-	 * between. */
-	if (flock(fd, LOCK_SH) == 0 && write(fd, line, len) == (ssize_t)len && fstat(fd, &st) == 0)
-		size = (long)st.st_size;
-	close(fd);
-	return size;
-}
-
 void spool_writer_init(struct spool_writer *w)
 {
 	w->fd = -1;
@@ -71,6 +55,9 @@ long spool_write(struct spool_writer *w, const char *path, const char *line, siz
 				return -1;
 			continue;
 		}
+		/* One write(2) of a short line with O_APPEND lands whole, after
+		 * every other; the shared lock only keeps a taker from emptying
+		 * the file in between. */
 		ssize_t n = write(w->fd, line, len);
 		flock(w->fd, LOCK_UN);
 		if (n == (ssize_t)len)

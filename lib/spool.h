@@ -18,17 +18,15 @@ struct spool_take {
 	size_t len;
 };
 
-/* Append one line (with its "\n"). The spool's size afterwards, or -1. */
-long spool_append(const char *path, const char *line, size_t len);
-
-/* The same through a descriptor kept open by a process that appends again
- * and again (a FastCGI worker): no open() per line. A spool removed or
+/* Appending goes through a descriptor the process keeps open (a FastCGI
+ * worker appends again and again: no open() per line). A spool removed or
  * replaced meanwhile is noticed and opened anew. */
 struct spool_writer {
 	int fd; /* -1: not open */
 	char path[1024];
 };
 void spool_writer_init(struct spool_writer *w);
+/* Append one line (with its "\n"). The spool's size afterwards, or -1. */
 long spool_write(struct spool_writer *w, const char *path, const char *line, size_t len);
 void spool_writer_close(struct spool_writer *w);
 /* True when the spool holds lines (one stat). */

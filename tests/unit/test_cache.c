@@ -168,12 +168,15 @@ static void the_spool_loses_no_line(void **state)
 		pids[w] = fork();
 		assert_true(pids[w] >= 0);
 		if (pids[w] == 0) {
+			struct spool_writer sw;
+			spool_writer_init(&sw);
 			for (int i = 0; i < LINES; i++) {
 				char line[64];
 				int n = snprintf(line, sizeof(line), "w%d line %d\n", w, i);
-				if (spool_append(path, line, (size_t)n) < 0)
+				if (spool_write(&sw, path, line, (size_t)n) < 0)
 					_exit(1);
 			}
+			spool_writer_close(&sw);
 			_exit(0);
 		}
 	}
@@ -211,7 +214,10 @@ static void lines_stay_until_stored(void **state)
 	struct fixture *f = *state;
 	char path[128];
 	snprintf(path, sizeof(path), "%s/keep.spool", f->dir);
-	assert_true(spool_append(path, "one\n", 4) == 4);
+	struct spool_writer w;
+	spool_writer_init(&w);
+	assert_true(spool_write(&w, path, "one\n", 4) == 4);
+	spool_writer_close(&w);
 	struct spool_take t;
 	assert_int_equal(spool_take(path, false, &t), 1);
 	spool_done(&t, false);
