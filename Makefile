@@ -100,8 +100,11 @@ $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 $(LIB_A): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# How every program is linked (its flags differ by target, see FULL_STATIC).
+LINK_PROGRAM = $(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(LINK_PROGRAM)
 
 ifeq ($(FULL_STATIC),1)
 # The warnings every -static link of SQLite, libfcgi and lib/curl_lazy.c
@@ -111,22 +114,22 @@ STATIC_LD_NOISE = -e 'in statically linked applications requires at runtime' \
 	-e "in function \`unixDlOpen'" -e "in function \`OS_CreateLocalIpcFd'" \
 	-e "(curl_lazy.o): in function \`load'"
 $(FULL_STATIC_BIN): $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) 2> $@.ld || { cat $@.ld >&2; rm -f $@.ld; exit 1; }
+	$(LINK_PROGRAM) 2> $@.ld || { cat $@.ld >&2; rm -f $@.ld; exit 1; }
 	@grep -v $(STATIC_LD_NOISE) $@.ld >&2 || true; rm -f $@.ld
 endif
 
 $(BUILD)/dyn/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(LINK_PROGRAM)
 
 dyn: $(DYN_BIN)
 
 $(BUILD)/libexec/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(LINK_PROGRAM)
 
 $(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A) Makefile
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(LINK_PROGRAM)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
