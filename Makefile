@@ -25,7 +25,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # each shared library is a measurable part of that (docs/PERFORMANCE.md), so
 # SQLite, libsodium, jansson and libfcgi are linked from their static
 # archives (Debian's -dev packages ship them), and libcurl is loaded on first
-# use (lib/curl_lazy.c). LINK_STATIC=0 links them shared.
+# use (lib/models/curl_lazy.c). LINK_STATIC=0 links them shared.
 #
 # FULL_STATIC=1 (the default with LINK_STATIC=1) goes further for the
 # programs that are mostly reads: they are linked with -static, C library
@@ -34,7 +34,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # which needs the shared C library, so they keep it; models needs libcurl
 # only when a backend's model list is due, and then hands the request to
 # its twin in libexec/, the same program linked with the shared C library
-# (lib/app.c: app_exec_twin), which FastCGI mode also runs as the worker.
+# (lib/core/app.c: app_exec_twin), which FastCGI mode also runs as the worker.
 # The linker warns that SQLite's extension loader (dlopen) and libfcgi's TCP
 # listener (gethostbyname) would need glibc's shared libraries at run time;
 # microchat uses neither. Sanitizer builds and valgrind need the shared C
@@ -59,15 +59,14 @@ FULL_STATIC_LIBS := $(shell pkg-config --libs --static $(STATIC_PKGS) 2>/dev/nul
 LDLIBS   += $(PKG_LIBS) -lm
 LDFLAGS  += $(SANFLAGS)
 
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(wildcard lib/*/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 LIB_A    := $(BUILD)/libmicrochat.a
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
 
-# Every cgi-bin/*.c is a program served under /cgi-bin/, except the admin
-# command-line tool, which is built beside them but never served.
-TOOL_SRC := cgi-bin/microchat-admin.c
-CGI_SRC  := $(filter-out $(TOOL_SRC),$(wildcard cgi-bin/*.c))
+# Every cgi-bin/*.c is a program served under /cgi-bin/; the admin
+# command-line tool lives in tools/ and is never served.
+CGI_SRC  := $(wildcard cgi-bin/*.c)
 CGI_BIN  := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%)
 TOOL_BIN := $(BUILD)/bin/microchat-admin
 
@@ -88,7 +87,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) vendor
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) | $(BUILD)/.dirs
+$(BUILD)/%.o: %.c $(wildcard lib/*/*.h) | $(BUILD)/.dirs
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh | $(BUILD)/.dirs
@@ -107,7 +106,7 @@ $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	$(LINK_PROGRAM)
 
 ifeq ($(FULL_STATIC),1)
-# The warnings every -static link of SQLite, libfcgi and lib/curl_lazy.c
+# The warnings every -static link of SQLite, libfcgi and lib/models/curl_lazy.c
 # gives (see FULL_STATIC above: code a static program never runs) are
 # dropped; any other linker message still shows.
 STATIC_LD_NOISE = -e 'in statically linked applications requires at runtime' \
@@ -128,14 +127,14 @@ $(BUILD)/libexec/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
 	@mkdir -p $(dir $@)
 	$(LINK_PROGRAM)
 
-$(TOOL_BIN): $(BUILD)/cgi-bin/microchat-admin.o $(LIB_A) Makefile
+$(TOOL_BIN): $(BUILD)/tools/microchat-admin.o $(LIB_A) Makefile
 	$(LINK_PROGRAM)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
 $(BUILD)/.dirs:
-	mkdir -p $(BUILD)/lib $(BUILD)/gen $(BUILD)/cgi-bin $(BUILD)/bin $(BUILD)/tests/unit
+	mkdir -p $(sort $(dir $(LIB_OBJ))) $(BUILD)/gen $(BUILD)/cgi-bin $(BUILD)/tools $(BUILD)/bin $(BUILD)/tests/unit
 	touch $@
 
 .SECONDARY:

@@ -11,7 +11,7 @@ int main(void)
 	FCGX_InitRequest(&rq, 0, 0);
 	while (FCGX_Accept_r(&rq) >= 0) {
 		FCGX_PutStr(answer, sizeof(answer) - 1, rq.out);
-		FCGX_Detach(&rq); /* closed at once, as lib/io_fcgi.c does */
+		FCGX_Detach(&rq); /* closed at once, as lib/core/io_fcgi.c does */
 		FCGX_Finish_r(&rq);
 	}
 	return 0;

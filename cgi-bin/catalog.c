@@ -3,15 +3,15 @@
  * one product with its details. A q that finds nothing is tried again
  * spelled as the catalog spells its words (samsumg -> samsung). Logged-in
  * users only. */
-#include "app.h"
-#include "cache_req.h"
-#include "auth.h"
-#include "catalog.h"
-#include "db.h"
-#include "nlu_spell.h"
-#include "nlu_vocab.h"
-#include "req.h"
-#include "resp.h"
+#include "core/app.h"
+#include "core/cache_req.h"
+#include "core/auth.h"
+#include "data/catalog.h"
+#include "core/db.h"
+#include "assistant/nlu_spell.h"
+#include "assistant/nlu_vocab.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -7,18 +7,18 @@
  * of it; a process per chat also lets lighttpd's SIGTERM (the browser went
  * away) reach exactly the one reply concerned. */
 #define _POSIX_C_SOURCE 200809L
-#include "app.h"
-#include "assist.h"
-#include "auth.h"
-#include "buf.h"
-#include "conf.h"
-#include "convo.h"
-#include "db.h"
-#include "pool.h"
-#include "req.h"
-#include "resp.h"
-#include "settings.h"
-#include "util.h"
+#include "core/app.h"
+#include "assistant/assist.h"
+#include "core/auth.h"
+#include "core/buf.h"
+#include "core/conf.h"
+#include "chat/convo.h"
+#include "core/db.h"
+#include "models/pool.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/settings.h"
+#include "core/util.h"
 
 #include <signal.h>
 #include <string.h>

@@ -1,15 +1,15 @@
 /* config: the administrators' settings (system prompt, default model,
  * sampling, open registration), the account list with disable / enable and
  * the admin role, and the audit log of every change. */
-#include "accounts.h"
-#include "app.h"
-#include "cache.h"
-#include "audit.h"
-#include "auth.h"
-#include "db.h"
-#include "req.h"
-#include "resp.h"
-#include "settings.h"
+#include "chat/accounts.h"
+#include "core/app.h"
+#include "core/cache.h"
+#include "chat/audit.h"
+#include "core/auth.h"
+#include "core/db.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/settings.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /* directory: GET the office directory, one office per municipality;
  * optional q finds offices by municipality or locality, tolerating typos
  * and missing accents (API.md). Logged-in users only. */
-#include "app.h"
-#include "auth.h"
-#include "db.h"
-#include "directory.h"
-#include "req.h"
-#include "resp.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "core/db.h"
+#include "data/directory.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 #define MIN_SCORE 0.6
 

@@ -2,11 +2,11 @@
  * (probed now, all at once) and what their breakers say. "ok" only when
  * every backend answers with its breaker closed. No login; never reveals
  * secrets or paths (backend URLs are shown without user:password@). */
-#include "app.h"
-#include "db.h"
-#include "pool.h"
-#include "req.h"
-#include "resp.h"
+#include "core/app.h"
+#include "core/db.h"
+#include "models/pool.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 #include <string.h>
 

@@ -1,14 +1,14 @@
 /* history: list the user's conversations (newest first, search, paging),
  * show one with its messages (replies with what the assistant understood
  * and the cards it showed), and rename, delete or clear one. */
-#include "app.h"
-#include "assist_history.h"
-#include "auth.h"
-#include "cache_req.h"
-#include "convo.h"
-#include "db.h"
-#include "req.h"
-#include "resp.h"
+#include "core/app.h"
+#include "assistant/assist_history.h"
+#include "core/auth.h"
+#include "core/cache_req.h"
+#include "chat/convo.h"
+#include "core/db.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 #include <string.h>
 

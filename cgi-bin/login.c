@@ -1,11 +1,11 @@
 /* login: POST logs in (throttled, same answer and time for a wrong name or
  * password); GET says who the current session belongs to. */
-#include "app.h"
-#include "auth.h"
-#include "db.h"
-#include "req.h"
-#include "resp.h"
-#include "util.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "core/db.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/util.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* logout: revoke the token the request came with and clear the cookie. */
-#include "app.h"
-#include "auth.h"
-#include "db.h"
-#include "req.h"
-#include "resp.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "core/db.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 static void handle(struct req *r)
 {

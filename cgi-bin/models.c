@@ -1,13 +1,13 @@
 /* models: the models every backend serves, merged, and the default. The
- * lists come from the pool's cache (lib/pool), so a page load never waits on
+ * lists come from the pool's cache (lib/models/pool), so a page load never waits on
  * a backend known to be dead. */
-#include "app.h"
-#include "auth.h"
-#include "conf.h"
-#include "db.h"
-#include "pool.h"
-#include "req.h"
-#include "resp.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "core/conf.h"
+#include "core/db.h"
+#include "models/pool.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 static void handle(struct req *r)
 {

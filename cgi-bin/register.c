@@ -1,11 +1,11 @@
 /* register: create an account (the first one is the admin) and log it in. */
-#include "app.h"
-#include "auth.h"
-#include "db.h"
-#include "req.h"
-#include "resp.h"
-#include "settings.h"
-#include "util.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "core/db.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/settings.h"
+#include "core/util.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -1,14 +1,14 @@
 /* stats: what the dashboard draws, for administrators: totals, messages per
  * day, latency and time-to-first-token percentiles, tokens per second,
  * models, intents, top products, errors and backends over 1, 7 or 30 days. */
-#include "app.h"
-#include "auth.h"
-#include "conf.h"
-#include "metrics.h"
-#include "req.h"
-#include "resp.h"
-#include "stats.h"
-#include "util.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "core/conf.h"
+#include "core/metrics.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "ops/stats.h"
+#include "core/util.h"
 
 static void handle(struct req *r)
 {

@@ -6,9 +6,9 @@
 -- Every roll-up table has a grain (3600: an hour, 86400: a day, UTC) and t,
 -- the Unix second its bucket starts. A row's bucket is fixed when it is
 -- written, so the roll-ups stay exact; retention deletes whole old days from
--- the logs and the roll-ups alike (lib/metrics.c).
+-- the logs and the roll-ups alike (lib/core/metrics.c).
 --
--- Percentiles: latencies are counted per bin (lib/pctl.c: exact below 128 ms,
+-- Percentiles: latencies are counted per bin (lib/ops/pctl.c: exact below 128 ms,
 -- then 64 bins per doubling). The roll-ups say in which bin the wanted rank
 -- falls; the log's (bin, time, value) index then gives the exact value at
 -- that rank by reading only that bin's rows.
@@ -40,7 +40,7 @@ CREATE TABLE ops_llm_calls (
 	error_code TEXT,
 	tokens_per_second REAL GENERATED ALWAYS AS
 		(CASE WHEN gen_ns > 0 AND reply_tokens > 0 THEN reply_tokens * 1e9 / gen_ns END) VIRTUAL,
-	-- pctl_bin() of lib/pctl.c, written in SQL: e is how many doublings
+	-- pctl_bin() of lib/ops/pctl.c, written in SQL: e is how many doublings
 	-- above 127 the value is, the bin e * 64 + (value >> e).
 	lat_e INTEGER GENERATED ALWAYS AS (
 		(total_ms >= 128) + (total_ms >= 256) + (total_ms >= 512) + (total_ms >= 1024) +

@@ -1,5 +1,5 @@
 -- 004 backends: the state of each model backend of the pool, shared by every
--- CGI process (lib/backend.c). Times are Unix milliseconds. A backend is
+-- CGI process (lib/models/backend.c). Times are Unix milliseconds. A backend is
 -- known by its URL as configured, without any user:password part.
 CREATE TABLE backends (
 	url TEXT PRIMARY KEY,

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "db.h"
-#include "importer.h"
-#include "nlu.h"
-#include "nlu_vocab.h"
+#include "core/arena.h"
+#include "core/db.h"
+#include "data/importer.h"
+#include "assistant/nlu.h"
+#include "assistant/nlu_vocab.h"
 
 static struct db *db;
 static struct arena vocab_arena;

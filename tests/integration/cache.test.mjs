@@ -1,4 +1,4 @@
-// The read cache (lib/cache): answers kept as files are served without the
+// The read cache (lib/core/cache): answers kept as files are served without the
 // database, and every change made through microchat is visible at once —
 // new conversations, renames, deletions, logout, an administrator disabling
 // an account or changing a role, settings, a catalog import. Requests

@@ -81,7 +81,7 @@ before(async () => {
   assert.equal(post.status, 405);
   sawError('method_not_allowed');
 
-  // What the NLU logs (lib/assist), written here as it would: three product
+  // What the NLU logs (lib/assistant/assist), written here as it would: three product
   // searches naming catalog products, two office questions.
   const products = sql('SELECT id FROM products ORDER BY id LIMIT 3').map((p) => p.id);
   assert.equal(products.length, 3, 'the seed has products');

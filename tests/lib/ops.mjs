@@ -44,7 +44,7 @@ export async function emulatorRequests(emulator) {
 }
 
 // The records of requests answered without the database, waiting in the
-// spool (lib/spool) for the next request that writes to fold them in.
+// spool (lib/core/spool) for the next request that writes to fold them in.
 export function spooledRequests(stack) {
   try {
     return readFileSync(`${stack.dbPath}-cache/requests.spool`, 'utf8').split('\n').filter(Boolean).length;

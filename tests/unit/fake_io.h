@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "io.h"
+#include "core/buf.h"
+#include "core/io.h"
 
 struct fake_io {
 	struct io io;

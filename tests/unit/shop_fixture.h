@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "importer.h"
-#include "util.h"
+#include "core/db.h"
+#include "data/importer.h"
+#include "core/util.h"
 
 struct shop_fixture {
 	char path[64];

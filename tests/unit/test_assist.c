@@ -8,9 +8,9 @@
 #include <cmocka.h>
 
 #include "shop_fixture.h"
-#include "arena.h"
-#include "assist.h"
-#include "req.h"
+#include "core/arena.h"
+#include "assistant/assist.h"
+#include "core/req.h"
 
 #include <string.h>
 

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "auth.h"
-#include "req.h"
+#include "core/auth.h"
+#include "core/req.h"
 
 static int setup(void **state)
 {

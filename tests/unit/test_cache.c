@@ -1,5 +1,5 @@
-/* Unit tests: the read cache's generations and entries (lib/cache) and the
- * request spool (lib/spool), on files in a temporary folder. */
+/* Unit tests: the read cache's generations and entries (lib/core/cache) and the
+ * request spool (lib/core/spool), on files in a temporary folder. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "cache.h"
-#include "conf.h"
-#include "spool.h"
-#include "util.h"
+#include "core/arena.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/spool.h"
+#include "core/util.h"
 
 struct fixture {
 	char dir[64];

@@ -8,9 +8,9 @@
 #include <cmocka.h>
 
 #include "shop_fixture.h"
-#include "arena.h"
-#include "catalog.h"
-#include "directory.h"
+#include "core/arena.h"
+#include "data/catalog.h"
+#include "data/directory.h"
 
 #include <string.h>
 

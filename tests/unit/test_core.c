@@ -13,14 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "conf.h"
-#include "convo.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/conf.h"
+#include "chat/convo.h"
 #include "fake_io.h"
-#include "req.h"
-#include "resp.h"
-#include "util.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/util.h"
 
 static void buf_cap_is_never_silent(void **state)
 {

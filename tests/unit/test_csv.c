@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "arena.h"
-#include "csv.h"
+#include "core/arena.h"
+#include "data/csv.h"
 
 #include <string.h>
 

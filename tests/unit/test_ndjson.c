@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ndjson.h"
+#include "models/ndjson.h"
 
 struct seen {
 	char lines[16][128];

@@ -8,10 +8,10 @@
 #include <cmocka.h>
 
 #include "shop_fixture.h"
-#include "arena.h"
-#include "nlu.h"
-#include "nlu_spell.h"
-#include "nlu_vocab.h"
+#include "core/arena.h"
+#include "assistant/nlu.h"
+#include "assistant/nlu_spell.h"
+#include "assistant/nlu_vocab.h"
 
 #include <string.h>
 

@@ -16,9 +16,9 @@
 #include <cmocka.h>
 
 #include "shop_fixture.h"
-#include "arena.h"
-#include "nlu.h"
-#include "nlu_vocab.h"
+#include "core/arena.h"
+#include "assistant/nlu.h"
+#include "assistant/nlu_vocab.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "arena.h"
-#include "nlu_price.h"
+#include "core/arena.h"
+#include "assistant/nlu_price.h"
 
 #include <stdio.h>
 #include <string.h>

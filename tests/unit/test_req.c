@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "fake_io.h"
-#include "req.h"
-#include "resp.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 struct fixture {
 	struct fake_io f;

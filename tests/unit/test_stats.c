@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "pctl.h"
-#include "stats.h"
+#include "core/db.h"
+#include "ops/pctl.h"
+#include "ops/stats.h"
 
 #define T0 1700000000000LL /* a Unix time in ms */
 

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "arena.h"
-#include "fuzzy.h"
-#include "text.h"
-#include "wordset.h"
+#include "core/arena.h"
+#include "data/fuzzy.h"
+#include "core/text.h"
+#include "assistant/wordset.h"
 
 #include <stdio.h>
 #include <string.h>

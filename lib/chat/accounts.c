@@ -1,0 +1,157 @@
+/* accounts: what administrators do to accounts: list them, disable or
+ * enable one, grant or remove the admin role, never leaving the site
+ * without an active administrator; every change in the audit log. */
+#include "chat/accounts.h"
+#include "core/arena.h"
+#include "chat/audit.h"
+#include "core/db.h"
+#include "core/req.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define ACCOUNTS_SQL_COLUMNS "id, username, role, disabled, created_at, last_login_at"
+
+struct account {
+	int64_t id;
+	const char *username;
+	const char *role;
+	int disabled;
+};
+
+static json_t *account_row(sqlite3_stmt *st)
+{
+	const char *last = (const char *)sqlite3_column_text(st, 5);
+	return json_pack("{s:I,s:s,s:s,s:b,s:s,s:s?}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+			 "username", (const char *)sqlite3_column_text(st, 1),
+			 "role", (const char *)sqlite3_column_text(st, 2),
+			 "disabled", sqlite3_column_int(st, 3),
+			 "created_at", (const char *)sqlite3_column_text(st, 4), "last_login_at", last);
+}
+
+json_t *accounts_list_json(struct db *db, int limit)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT " ACCOUNTS_SQL_COLUMNS " FROM users ORDER BY id LIMIT ?1",
+				    "i", limit);
+	if (!st)
+		return NULL;
+	json_t *out = json_array();
+	int rc;
+	while ((rc = db_step(st)) == SQLITE_ROW)
+		json_array_append_new(out, account_row(st));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+static json_t *account_json(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT " ACCOUNTS_SQL_COLUMNS " FROM users WHERE id = ?1", "I", id);
+	if (!st)
+		return NULL;
+	json_t *out = db_step(st) == SQLITE_ROW ? account_row(st) : NULL;
+	sqlite3_reset(st);
+	return out;
+}
+
+/* 1 found, 0 not, -1 error. */
+static int load(struct db *db, struct arena *a, int64_t id, struct account *acc)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled FROM users WHERE id = ?1", "I", id);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == SQLITE_ROW) {
+		acc->id = id;
+		acc->username = db_col_text(a, st, 0);
+		acc->role = db_col_text(a, st, 1);
+		acc->disabled = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static bool active_admin(const char *role, int disabled)
+{
+	return strcmp(role, "admin") == 0 && !disabled;
+}
+
+/* 1 when another account than id is an active administrator, 0 if none, -1 on error. */
+static int another_admin(struct db *db, int64_t id)
+{
+	int64_t n = 0;
+	return db_int(db, &n, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1",
+		      "I", id) < 0 ? -1 : n > 0;
+}
+
+static int set_disabled(struct db *db, struct arena *a, const struct req_user *actor,
+			const struct account *acc, int disabled)
+{
+	if (db_exec(db, "UPDATE users SET disabled = ?1 WHERE id = ?2", "iI", disabled, acc->id) < 0)
+		return -1;
+	/* The sessions go too: a disabled account is out at once, and stays
+	 * out when it is enabled again until it logs in. */
+	if (disabled && db_exec(db, "DELETE FROM sessions WHERE user_id = ?1", "I", acc->id) < 0)
+		return -1;
+	struct audit_entry e = {
+		.action = disabled ? "user.disable" : "user.enable", .target = acc->username,
+		.old_value = acc->disabled ? "disabled" : "active", .new_value = disabled ? "disabled" : "active",
+		.detail = arena_printf(a, "%s %s", disabled ? "disabled" : "enabled", acc->username),
+	};
+	return audit_record(db, actor, &e);
+}
+
+static int set_role(struct db *db, struct arena *a, const struct req_user *actor,
+		    const struct account *acc, const char *role)
+{
+	if (db_exec(db, "UPDATE users SET role = ?1 WHERE id = ?2", "sI", role, acc->id) < 0)
+		return -1;
+	struct audit_entry e = {
+		.action = "user.role", .target = acc->username, .old_value = acc->role, .new_value = role,
+		.detail = arena_printf(a, "%s: role %s → %s", acc->username, acc->role, role),
+	};
+	return audit_record(db, actor, &e);
+}
+
+static enum accounts_result apply(struct db *db, struct arena *a, const struct req_user *actor,
+				  int64_t user_id, int disabled, const char *role)
+{
+	struct account acc;
+	int rc = load(db, a, user_id, &acc);
+	if (rc <= 0)
+		return rc < 0 ? ACCOUNTS_ERROR : ACCOUNTS_NOT_FOUND;
+	int new_disabled = disabled < 0 ? acc.disabled : disabled;
+	const char *new_role = role ? role : acc.role;
+	if (active_admin(acc.role, acc.disabled) && !active_admin(new_role, new_disabled)) {
+		rc = another_admin(db, user_id);
+		if (rc <= 0)
+			return rc < 0 ? ACCOUNTS_ERROR : ACCOUNTS_LAST_ADMIN;
+	}
+	if (new_disabled != acc.disabled && set_disabled(db, a, actor, &acc, new_disabled) < 0)
+		return ACCOUNTS_ERROR;
+	if (strcmp(new_role, acc.role) != 0 && set_role(db, a, actor, &acc, new_role) < 0)
+		return ACCOUNTS_ERROR;
+	return ACCOUNTS_OK;
+}
+
+enum accounts_result accounts_change(struct db *db, struct arena *a, const struct req_user *actor,
+				     int64_t user_id, int disabled, const char *role, json_t **user_out)
+{
+	*user_out = NULL;
+	/* BEGIN IMMEDIATE: two administrators removing each other at the same
+	 * moment are served one after the other, and the second is refused. */
+	if (db_begin(db) < 0)
+		return ACCOUNTS_ERROR;
+	enum accounts_result res = apply(db, a, actor, user_id, disabled, role);
+	if (res != ACCOUNTS_OK) {
+		db_rollback(db);
+		return res;
+	}
+	if (db_commit(db) < 0)
+		return ACCOUNTS_ERROR;
+	*user_out = account_json(db, user_id);
+	return *user_out ? ACCOUNTS_OK : ACCOUNTS_ERROR;
+}

@@ -1,0 +1,293 @@
+/* convo: conversations and their messages in the database: a turn's rows,
+ * the reply as it grows and when it ends, listings and the prompt history. */
+#include "chat/convo.h"
+#include "core/arena.h"
+#include "core/db.h"
+#include "core/util.h"
+
+#include <string.h>
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, const char **model)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT model FROM conversations WHERE id = ?1 AND user_id = ?2",
+				    "II", id, user_id);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == SQLITE_ROW && model)
+		*model = db_col_text(a, st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+char *convo_title_from(struct arena *a, const char *text)
+{
+	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
+		text++;
+	size_t n = strcspn(text, "\r\n");
+	if (n > 60) {
+		size_t cut = 60;
+		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+			cut--; /* never inside a UTF-8 sequence */
+		size_t space = cut;
+		while (space > 30 && text[space] != ' ')
+			space--;
+		n = text[space] == ' ' ? space : cut;
+		return arena_printf(a, "%.*s…", (int)n, text);
+	}
+	return n ? arena_strndup(a, text, n) : arena_strdup(a, "…");
+}
+
+static int insert_message(struct db *db, int64_t conv, const char *role, const char *content,
+			  const char *model, const char *status, int64_t *id)
+{
+	if (db_exec(db, "INSERT INTO messages(conversation_id, role, content, model, status) "
+			"VALUES (?1, ?2, ?3, ?4, ?5)", "Issss", conv, role, content, model, status) < 0)
+		return -1;
+	*id = db_last_id(db);
+	return 0;
+}
+
+int convo_start_turn(struct db *db, int64_t user_id, const char *model,
+		     const char *text, struct convo_turn *t)
+{
+	struct arena a;
+	arena_init(&a);
+	if (db_begin(db) < 0)
+		goto fail;
+	if (t->conversation_id == 0) {
+		if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
+			    "Iss", user_id, convo_title_from(&a, text), model) < 0)
+			goto fail;
+		t->conversation_id = db_last_id(db);
+		t->created = true;
+	} else if (db_exec(db, "UPDATE conversations SET model = ?2, updated_at = " NOW " WHERE id = ?1",
+			   "Is", t->conversation_id, model) < 0) {
+		goto fail;
+	}
+	if (insert_message(db, t->conversation_id, "user", text, NULL, "done", &t->user_message_id) < 0 ||
+	    insert_message(db, t->conversation_id, "assistant", "", model, "streaming", &t->reply_id) < 0 ||
+	    db_commit(db) < 0)
+		goto fail;
+	arena_free(&a);
+	return 0;
+fail:
+	db_rollback(db);
+	arena_free(&a);
+	return -1;
+}
+
+int convo_save_progress(struct db *db, int64_t reply_id, const char *content)
+{
+	return db_exec(db, "UPDATE messages SET content = ?2, updated_at = " NOW
+			   " WHERE id = ?1 AND status = 'streaming'", "Is", reply_id, content);
+}
+
+int convo_finish_reply(struct db *db, int64_t reply_id, const struct convo_reply_end *e)
+{
+	/* -1 stands for "unknown" and is stored as NULL. */
+	if (db_exec(db, "UPDATE messages SET content = ?2, status = ?3, error_code = ?4, "
+			"duration_ms = NULLIF(?5, -1), first_token_ms = NULLIF(?6, -1), "
+			"eval_count = ?7, prompt_eval_count = ?8, updated_at = " NOW " WHERE id = ?1",
+		    "IsssIIII", reply_id, e->content, e->status, e->error_code, e->duration_ms,
+		    e->first_token_ms, (int64_t)e->eval_count, (int64_t)e->prompt_eval_count) < 0)
+		return -1;
+	return db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = "
+			   "(SELECT conversation_id FROM messages WHERE id = ?1)", "I", reply_id);
+}
+
+bool convo_cancel_requested(struct db *db, int64_t reply_id)
+{
+	int64_t v = 0;
+	return db_int(db, &v, "SELECT cancel_requested FROM messages WHERE id = ?1", "I", reply_id) == 1 && v;
+}
+
+int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
+			 int64_t message_id, const char **status)
+{
+	int rc = db_text(db, a, status,
+		"SELECT m.status FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+		"WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant'", "II", message_id, user_id);
+	if (rc <= 0)
+		return rc;
+	if (db_exec(db, "UPDATE messages SET cancel_requested = 1 WHERE id = ?1", "I", message_id) < 0)
+		return -1;
+	return 1;
+}
+
+json_t *convo_prompt_history(struct db *db, int64_t conversation_id,
+			     int64_t before_id, size_t budget_bytes)
+{
+	json_t *newest_first = json_array();
+	sqlite3_stmt *st = db_query(db,
+		"SELECT role, content FROM messages WHERE conversation_id = ?1 AND id < ?2 "
+		"AND content != '' AND status != 'error' ORDER BY id DESC LIMIT 200",
+		"II", conversation_id, before_id);
+	size_t used = 0;
+	while (st && db_step(st) == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (used + len > budget_bytes)
+			break;
+		used += len;
+		json_array_append_new(newest_first, json_pack("{s:s,s:s}",
+			"role", (const char *)sqlite3_column_text(st, 0),
+			"content", (const char *)sqlite3_column_text(st, 1)));
+	}
+	if (st)
+		sqlite3_reset(st);
+	json_t *out = json_array();
+	for (size_t i = json_array_size(newest_first); i-- > 0;)
+		json_array_append(out, json_array_get(newest_first, i));
+	json_decref(newest_first);
+	return out;
+}
+
+static json_t *message_row(sqlite3_stmt *st)
+{
+	json_t *m = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s}",
+		"id", (json_int_t)sqlite3_column_int64(st, 0),
+		"role", (const char *)sqlite3_column_text(st, 1),
+		"content", (const char *)sqlite3_column_text(st, 2),
+		"model", (const char *)sqlite3_column_text(st, 3),
+		"status", (const char *)sqlite3_column_text(st, 4),
+		"created_at", (const char *)sqlite3_column_text(st, 5));
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		json_object_set_new(m, "error_code", json_string((const char *)sqlite3_column_text(st, 6)));
+	return m;
+}
+
+#define MESSAGE_COLUMNS "id, role, content, model, status, created_at, error_code"
+
+json_t *convo_message_json(struct db *db, int64_t message_id)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?1",
+				    "I", message_id);
+	json_t *m = NULL;
+	if (st && db_step(st) == SQLITE_ROW)
+		m = message_row(st);
+	if (st)
+		sqlite3_reset(st);
+	return m;
+}
+
+json_t *convo_messages_json(struct db *db, int64_t conversation_id)
+{
+	json_t *out = json_array();
+	sqlite3_stmt *st = db_query(db, "SELECT " MESSAGE_COLUMNS " FROM messages "
+				    "WHERE conversation_id = ?1 ORDER BY id", "I", conversation_id);
+	int rc;
+	while (st && (rc = db_step(st)) == SQLITE_ROW)
+		json_array_append_new(out, message_row(st));
+	if (!st || rc < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	sqlite3_reset(st);
+	return out;
+}
+
+#define CONVO_COLUMNS "c.id, c.title, c.model, c.created_at, c.updated_at, " \
+	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+
+static json_t *convo_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I}",
+		"id", (json_int_t)sqlite3_column_int64(st, 0),
+		"title", (const char *)sqlite3_column_text(st, 1),
+		"model", (const char *)sqlite3_column_text(st, 2),
+		"created_at", (const char *)sqlite3_column_text(st, 3),
+		"updated_at", (const char *)sqlite3_column_text(st, 4),
+		"message_count", (json_int_t)sqlite3_column_int64(st, 5));
+}
+
+/* q as a LIKE pattern with its own % and _ taken literally. */
+static char *like_pattern(struct arena *a, const char *q)
+{
+	char *p = arena_alloc(a, strlen(q) * 2 + 3), *o = p;
+	*o++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+json_t *convo_list_json(struct db *db, int64_t user_id, const char *q,
+			int64_t limit, int64_t before)
+{
+	struct arena a;
+	arena_init(&a);
+	const char *pattern = q && *q ? like_pattern(&a, q) : NULL;
+	sqlite3_stmt *st = db_query(db,
+		"SELECT " CONVO_COLUMNS " FROM conversations c WHERE c.user_id = ?1 "
+		"AND (?2 IS NULL OR c.title LIKE ?2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m "
+		"     WHERE m.conversation_id = c.id AND m.content LIKE ?2 ESCAPE '\\')) "
+		"AND (?3 = 0 OR (c.updated_at, c.id) < (SELECT updated_at, id FROM conversations "
+		"     WHERE id = ?3 AND user_id = ?1)) "
+		"ORDER BY c.updated_at DESC, c.id DESC LIMIT ?4",
+		"IsII", user_id, pattern, before, limit);
+	json_t *out = json_array();
+	int rc = -1;
+	while (st && (rc = db_step(st)) == SQLITE_ROW)
+		json_array_append_new(out, convo_row(st));
+	if (st)
+		sqlite3_reset(st);
+	arena_free(&a);
+	if (rc != SQLITE_DONE) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+json_t *convo_json(struct db *db, int64_t user_id, int64_t id)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT " CONVO_COLUMNS " FROM conversations c "
+				    "WHERE c.id = ?1 AND c.user_id = ?2", "II", id, user_id);
+	json_t *c = NULL;
+	if (st && db_step(st) == SQLITE_ROW)
+		c = convo_row(st);
+	if (st)
+		sqlite3_reset(st);
+	return c;
+}
+
+static int changed(int rc, struct db *db)
+{
+	return rc < 0 ? -1 : db_changes(db) > 0 ? 1 : 0;
+}
+
+int convo_rename(struct db *db, int64_t user_id, int64_t id, const char *title)
+{
+	int rc = db_exec(db, "UPDATE conversations SET title = ?3, updated_at = " NOW
+			     " WHERE id = ?1 AND user_id = ?2", "IIs", id, user_id, title);
+	return changed(rc, db);
+}
+
+int convo_delete(struct db *db, int64_t user_id, int64_t id)
+{
+	int rc = db_exec(db, "DELETE FROM conversations WHERE id = ?1 AND user_id = ?2", "II", id, user_id);
+	return changed(rc, db);
+}
+
+int convo_clear(struct db *db, int64_t user_id, int64_t id)
+{
+	if (db_begin(db) < 0)
+		return -1;
+	int64_t owned = 0;
+	if (db_int(db, &owned, "SELECT count(*) FROM conversations WHERE id = ?1 AND user_id = ?2",
+		   "II", id, user_id) < 0 ||
+	    (owned && db_exec(db, "DELETE FROM messages WHERE conversation_id = ?1", "I", id) < 0) ||
+	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1", "I", id) < 0)) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db) < 0)
+		return -1;
+	return owned ? 1 : 0;
+}

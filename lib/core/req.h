@@ -1,0 +1,117 @@
+/* req: one request's context. Everything a request allocates hangs off its
+ * arena; req_reset() returns the context to a clean state for the next one. */
+#ifndef MC_REQ_H
+#define MC_REQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/io.h"
+
+struct app;
+struct cache_scope;
+struct db;
+
+#define REQ_MAX_FIELDS 64
+#define REQ_MAX_HEADERS 8
+#define REQ_MAX_NAME 64
+
+struct req_field {
+	const char *name;
+	const char *value; /* NUL-terminated, valid UTF-8 */
+	size_t len;
+};
+
+struct req_user {
+	int64_t id;        /* 0 = nobody logged in */
+	const char *username;
+	const char *role;  /* "admin" or "user" */
+	const char *created_at;
+	int64_t session_id;
+	const char *token; /* the token this request authenticated with */
+};
+
+struct req {
+	struct arena arena;
+	struct io *io;
+	struct app *app;
+	const char *program;      /* "chat", "login"… for logs and metrics */
+	int64_t started_ms;       /* monotonic */
+
+	/* From the CGI environment. */
+	const char *method;
+	const char *query;
+	const char *content_type;
+	const char *cookie_header;
+	const char *host;
+	const char *origin;
+	const char *remote_addr;
+	const char *authorization;
+	const char *accept;
+	const char *user_agent;
+	bool https;
+	size_t content_length;
+
+	struct req_field fields[REQ_MAX_FIELDS];
+	int nfields;
+	bool body_parsed;
+
+	struct req_user user;
+
+	/* The answer. */
+	int status;
+	bool responded;           /* headers sent */
+	bool client_gone;         /* a write failed */
+	const char *error_code;   /* the API error code sent, if any */
+	const char *extra_headers[REQ_MAX_HEADERS];
+	int nextra_headers;
+
+	void *metrics;            /* per-request measurements (lib/core/metrics) */
+
+	/* lib/core/cache_req: what this request read and may store through the cache. */
+	bool db_used;             /* the database was asked (else the request is spooled) */
+	bool cache_user_tried;    /* the session snapshot was looked for */
+	struct cache_scope *cache_user;   /* its user's scope, read before the database */
+	int64_t cache_user_id;            /* whose scope that is */
+	struct cache_scope *cache_shared; /* the shared scope, read before the database */
+	const char *cache_key;    /* store the 200 answer under this key */
+	int64_t cache_ttl_ms;
+	char *answer;             /* the JSON body sent, kept when cache_key is set */
+	size_t answer_len;
+};
+
+/* Set up a context for a new request read through io. */
+void req_begin(struct req *r, struct app *app, struct io *io, const char *program);
+/* Release what the request allocated; the context can be used again. */
+void req_end(struct req *r);
+
+/* Read and parse the body and query string. On bad input answers the
+ * error itself (400, 413, 415) and returns -1. Idempotent. */
+int req_parse(struct req *r);
+
+/* The first field of that name (body before query), or def. */
+const char *req_field(struct req *r, const char *name, const char *def);
+/* An integer field: 1 found and valid, 0 absent (out = def), -1 invalid. */
+int req_field_int(struct req *r, const char *name, int64_t def,
+		  int64_t min, int64_t max, int64_t *out);
+/* A decimal field, as req_field_int. */
+int req_field_double(struct req *r, const char *name, double def,
+		     double min, double max, double *out);
+/* A cookie's value, or NULL. */
+const char *req_cookie(struct req *r, const char *name);
+
+/* Answer 405 with Allow and return false unless the method is allowed.
+ * allowed is a comma-separated list such as "GET,POST". */
+bool req_allow(struct req *r, const char *allowed);
+bool req_is_post(const struct req *r);
+
+/* Parsers, exposed for the unit tests and the fuzz target. They return 0,
+ * or the HTTP status of the problem (400) with *why set. */
+int req_parse_urlencoded(struct req *r, const char *s, size_t n, const char **why);
+int req_parse_multipart(struct req *r, const char *boundary, const char *s,
+			size_t n, const char **why);
+int req_parse_json(struct req *r, const char *s, size_t n, const char **why);
+
+#endif

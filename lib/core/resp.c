@@ -1,0 +1,153 @@
+/* resp: every header set, JSON answers, the API error envelope and the
+ * Server-Sent Events writer. */
+#include "core/resp.h"
+#include "core/req.h"
+#include "core/buf.h"
+#include "core/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *resp_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "Unknown";
+	}
+}
+
+void resp_header(struct req *r, const char *line)
+{
+	if (r->nextra_headers >= REQ_MAX_HEADERS)
+		util_die("too many extra headers");
+	r->extra_headers[r->nextra_headers++] = line;
+}
+
+/* A stream pushes each piece out at once (flush); a whole answer goes out
+ * with the end of the request: a FastCGI worker then sends it, the request
+ * log spooled, in one write with the end-of-request record, so lighttpd
+ * wakes once for it instead of twice. Plain CGI writes unbuffered anyway. */
+static void write_out(struct req *r, const char *s, size_t n, bool flush)
+{
+	if (r->client_gone)
+		return;
+	if (r->io->write(r->io->ctx, s, n) < 0 || (flush && r->io->flush(r->io->ctx) < 0))
+		r->client_gone = true;
+}
+
+static void send_head(struct req *r, int status, const char *content_type,
+		      const char *cache_control, struct buf *out)
+{
+	r->status = status;
+	r->responded = true;
+	buf_printf(out, "Status: %d %s\r\n", status, resp_status_text(status));
+	buf_printf(out, "Content-Type: %s\r\n", content_type);
+	buf_printf(out, "Cache-Control: %s\r\n", cache_control);
+	buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
+		      "X-Frame-Options: DENY\r\n"
+		      "Referrer-Policy: no-referrer\r\n"
+		      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
+	for (int i = 0; i < r->nextra_headers; i++)
+		buf_printf(out, "%s\r\n", r->extra_headers[i]);
+}
+
+void resp_json_text(struct req *r, int status, const char *body, size_t len)
+{
+	if (r->responded) {
+		fprintf(stderr, "microchat %s: answer already sent, dropping a %d\n", r->program, status);
+		return;
+	}
+	struct buf out;
+	buf_init(&out, 0);
+	send_head(r, status, "application/json; charset=utf-8", "no-store", &out);
+	buf_printf(&out, "Content-Length: %zu\r\n\r\n", len + 1);
+	buf_append(&out, body, len);
+	buf_puts(&out, "\n");
+	write_out(r, out.data, out.len, false);
+	buf_free(&out);
+}
+
+void resp_json(struct req *r, int status, json_t *obj)
+{
+	if (r->responded) {
+		fprintf(stderr, "microchat %s: answer already sent, dropping a %d\n", r->program, status);
+		json_decref(obj);
+		return;
+	}
+	char *body = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	json_decref(obj);
+	if (!body)
+		util_die("json_dumps failed");
+	size_t len = strlen(body);
+	/* An answer the cache will keep (lib/core/cache_req). */
+	if (r->cache_key && status == 200) {
+		r->answer = arena_strndup(&r->arena, body, len);
+		r->answer_len = len;
+	}
+	resp_json_text(r, status, body, len);
+	free(body);
+}
+
+void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->error_code = code;
+	resp_json(r, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+}
+
+void resp_internal(struct req *r, const char *detail)
+{
+	fprintf(stderr, "microchat %s: internal error: %s\n", r->program, detail);
+	resp_error(r, 500, "internal", "internal error; the details are in the server log");
+}
+
+void resp_sse_begin(struct req *r)
+{
+	struct buf out;
+	buf_init(&out, 0);
+	send_head(r, 200, "text/event-stream; charset=utf-8", "no-cache", &out);
+	buf_puts(&out, "X-Accel-Buffering: no\r\n\r\n");
+	write_out(r, out.data, out.len, true);
+	buf_free(&out);
+}
+
+int resp_sse_event(struct req *r, const char *event, json_t *obj)
+{
+	char *data = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	json_decref(obj);
+	if (!data)
+		util_die("json_dumps failed");
+	struct buf out;
+	buf_init(&out, 0);
+	buf_printf(&out, "event: %s\ndata: %s\n\n", event, data);
+	free(data);
+	write_out(r, out.data, out.len, true);
+	buf_free(&out);
+	return r->client_gone ? -1 : 0;
+}
+
+int resp_sse_ping(struct req *r)
+{
+	write_out(r, ": ping\n\n", 8, true);
+	return r->client_gone ? -1 : 0;
+}
