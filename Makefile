@@ -21,31 +21,41 @@ CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
             -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Ilib $(SANFLAGS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# What each program is, named once; conf/lighttpd.sh reads it from
+# $(BUILD)/programs.env and each program's compile gets it as APP_KIND
+# (lib/core/app.h), so nothing greps the sources for it.
+#   CGI_ONLY_PROGRAMS  never run as a FastCGI worker (chat: a reply can take
+#                      minutes; lighttpd's SIGTERM must reach that one reply)
+#   CURL_PROGRAMS      call a model backend, so load libcurl (lazily:
+#                      lib/models/curl_lazy.c) and keep the shared C library
+#   TWIN_PROGRAMS      fully static, but hand a request that needs libcurl
+#                      to their twin in libexec/ (the same program with the
+#                      shared C library), which FastCGI runs as the worker
+CGI_ONLY_PROGRAMS = chat
+CURL_PROGRAMS     = chat health
+TWIN_PROGRAMS     = models
+program_kind = ($(if $(filter $1,$(CGI_ONLY_PROGRAMS)),APP_CGI_ONLY|)$(if $(filter $1,$(TWIN_PROGRAMS)),APP_HAS_TWIN|)0)
+
 # A CGI program starts for every request, and the dynamic loader's work for
 # each shared library is a measurable part of that (docs/PERFORMANCE.md), so
 # SQLite, libsodium, jansson and libfcgi are linked from their static
 # archives (Debian's -dev packages ship them), and libcurl is loaded on first
 # use (lib/models/curl_lazy.c). LINK_STATIC=0 links them shared.
 #
-# FULL_STATIC=1 (the default with LINK_STATIC=1) goes further for the
-# programs that are mostly reads: they are linked with -static, C library
+# FULL_STATIC=1 (the default with LINK_STATIC=1) goes further for every
+# program but CURL_PROGRAMS: they are linked with -static, C library
 # included, so an exec maps one file and runs no loader at all (a cached
-# read then costs what a trivial C CGI costs). chat and health load libcurl,
-# which needs the shared C library, so they keep it; models needs libcurl
-# only when a backend's model list is due, and then hands the request to
-# its twin in libexec/, the same program linked with the shared C library
-# (lib/core/app.c: app_exec_twin), which FastCGI mode also runs as the worker.
-# The linker warns that SQLite's extension loader (dlopen) and libfcgi's TCP
-# listener (gethostbyname) would need glibc's shared libraries at run time;
-# microchat uses neither. Sanitizer builds and valgrind need the shared C
-# library (tests/run.sh builds that variant for valgrind).
+# read then costs what a trivial C CGI costs). They are linked with
+# lib/models/curl_none.c, which stands in for libcurl and says it cannot
+# fetch, so no static program carries the dlopen of curl_lazy. Sanitizer
+# builds and valgrind need the shared C library (tests/run.sh builds that
+# variant, make dyn, for valgrind). tests/linkage.sh reads every built
+# program's ELF headers and fails when its linkage is not what this says.
 LINK_STATIC ?= 1
 FULL_STATIC ?= $(LINK_STATIC)
 ifeq ($(SANITIZE),1)
 FULL_STATIC = 0
 endif
-CURL_PROGRAMS = chat health
-TWIN_PROGRAMS = models
 STATIC_PKGS = sqlite3 libsodium jansson
 ifeq ($(LINK_STATIC),1)
 STATIC_L  := $(shell pkg-config --libs-only-l $(STATIC_PKGS) 2>/dev/null) -lfcgi
@@ -57,43 +67,57 @@ PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
 endif
 FULL_STATIC_LIBS := $(shell pkg-config --libs --static $(STATIC_PKGS) 2>/dev/null) -lfcgi -lm
 LDLIBS   += $(PKG_LIBS) -lm
-LDFLAGS  += $(SANFLAGS)
+# libcurl is on the command line for the CURL_PROGRAMS' link, but their
+# calls land in curl_lazy: --as-needed (asked for, not left to the
+# compiler's default) drops it from what they load at exec.
+LDFLAGS  += -Wl,--as-needed $(SANFLAGS)
 
-LIB_SRC  := $(wildcard lib/*/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+OBJ      := $(BUILD)/obj
+LIB_SRC  := $(filter-out lib/models/curl_none.c,$(wildcard lib/*/*.c))
+LIB_H    := $(wildcard lib/*/*.h)
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/gen/migrations.o
 LIB_A    := $(BUILD)/libmicrochat.a
+CURL_NONE := $(OBJ)/lib/models/curl_none.o
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
 
-# Every cgi-bin/*.c is a program served under /cgi-bin/; the admin
-# command-line tool lives in tools/ and is never served.
-CGI_SRC  := $(wildcard cgi-bin/*.c)
-CGI_BIN  := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%)
+# Every cgi-bin/*.c is a program served under /cgi-bin/; the operator's
+# tool lives in tools/ and is never served. Objects are built in $(OBJ),
+# so the served folder holds the programs and nothing else.
+PROGRAMS := $(sort $(basename $(notdir $(wildcard cgi-bin/*.c))))
+CGI_BIN  := $(PROGRAMS:%=$(BUILD)/cgi-bin/%)
 TOOL_BIN := $(BUILD)/bin/microchat-admin
 
-FULL_STATIC_BIN := $(filter-out $(CURL_PROGRAMS:%=$(BUILD)/cgi-bin/%),$(CGI_BIN))
 ifeq ($(FULL_STATIC),1)
-$(FULL_STATIC_BIN): LDFLAGS += -static
-$(FULL_STATIC_BIN): LDLIBS = $(FULL_STATIC_LIBS)
+FULL_STATIC_PROGRAMS := $(filter-out $(CURL_PROGRAMS),$(PROGRAMS))
 TWIN_BIN := $(TWIN_PROGRAMS:%=$(BUILD)/libexec/%)
+else
+FULL_STATIC_PROGRAMS :=
 endif
+FULL_STATIC_BIN := $(FULL_STATIC_PROGRAMS:%=$(BUILD)/cgi-bin/%)
 # The same programs linked against the shared C library, for valgrind
 # (which cannot follow malloc in a fully static program).
-DYN_BIN  := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/dyn/cgi-bin/%)
+DYN_BIN  := $(PROGRAMS:%=$(BUILD)/dyn/cgi-bin/%)
 
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn
+.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers
 
-all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) vendor
+all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) $(BUILD)/programs.env vendor
 
-$(BUILD)/%.o: %.c $(wildcard lib/*/*.h) | $(BUILD)/.dirs
+$(OBJ)/lib/%.o: lib/%.c $(LIB_H) | $(BUILD)/.dirs
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh | $(BUILD)/.dirs
+$(OBJ)/cgi-bin/%.o: cgi-bin/%.c $(LIB_H) Makefile | $(BUILD)/.dirs
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DAPP_KIND='$(call program_kind,$*)' -c -o $@ $<
+
+$(OBJ)/%.o: %.c $(LIB_H) | $(BUILD)/.dirs
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(OBJ)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh | $(BUILD)/.dirs
 	sh db/gen-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+$(OBJ)/gen/migrations.o: $(OBJ)/gen/migrations.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
@@ -102,40 +126,56 @@ $(LIB_A): $(LIB_OBJ)
 # How every program is linked (its flags differ by target, see FULL_STATIC).
 LINK_PROGRAM = $(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
-$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
+$(BUILD)/cgi-bin/%: $(OBJ)/cgi-bin/%.o $(LIB_A) Makefile
 	$(LINK_PROGRAM)
 
 ifeq ($(FULL_STATIC),1)
-# The warnings every -static link of SQLite, libfcgi and lib/models/curl_lazy.c
-# gives (see FULL_STATIC above: code a static program never runs) are
-# dropped; any other linker message still shows.
-STATIC_LD_NOISE = -e 'in statically linked applications requires at runtime' \
-	-e "in function \`unixDlOpen'" -e "in function \`OS_CreateLocalIpcFd'" \
-	-e "(curl_lazy.o): in function \`load'"
-$(FULL_STATIC_BIN): $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
-	$(LINK_PROGRAM) 2> $@.ld || { cat $@.ld >&2; rm -f $@.ld; exit 1; }
-	@grep -v $(STATIC_LD_NOISE) $@.ld >&2 || true; rm -f $@.ld
+# A -static link of SQLite warns that its extension loader (unixDlOpen,
+# dlopen) would need glibc's shared libraries at run time, and one of
+# libfcgi that its TCP listener (OS_CreateLocalIpcFd, gethostbyname) would:
+# microchat uses neither. Exactly those two warnings, each a line naming
+# the function and the warning line after it, are dropped; any other
+# linker message still shows.
+STATIC_LD_KNOWN = unixDlOpen|OS_CreateLocalIpcFd
+$(FULL_STATIC_BIN): LDFLAGS += -static
+$(FULL_STATIC_BIN): LDLIBS = $(FULL_STATIC_LIBS)
+$(FULL_STATIC_BIN): $(BUILD)/cgi-bin/%: $(OBJ)/cgi-bin/%.o $(CURL_NONE) $(LIB_A) Makefile
+	$(CC) $(LDFLAGS) -o $@ $< $(CURL_NONE) $(LIB_A) $(LDLIBS) 2> $@.ld || { cat $@.ld >&2; rm -f $@.ld; exit 1; }
+	@awk -v known='$(STATIC_LD_KNOWN)' 'skip && /warning: Using/ { skip = 0; next } \
+		{ skip = 0 } $$0 ~ "in function .(" known ")." { skip = 1; next } { print }' $@.ld >&2; rm -f $@.ld
 endif
 
-$(BUILD)/dyn/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
+$(BUILD)/dyn/cgi-bin/%: $(OBJ)/cgi-bin/%.o $(LIB_A) Makefile
 	@mkdir -p $(dir $@)
 	$(LINK_PROGRAM)
 
 dyn: $(DYN_BIN)
 
-$(BUILD)/libexec/%: $(BUILD)/cgi-bin/%.o $(LIB_A) Makefile
+$(BUILD)/libexec/%: $(OBJ)/cgi-bin/%.o $(LIB_A) Makefile
 	@mkdir -p $(dir $@)
 	$(LINK_PROGRAM)
 
-$(TOOL_BIN): $(BUILD)/tools/microchat-admin.o $(LIB_A) Makefile
+$(TOOL_BIN): $(OBJ)/tools/microchat-admin.o $(LIB_A) Makefile
 	$(LINK_PROGRAM)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# The program kinds, for conf/lighttpd.sh and tests/linkage.sh.
+$(BUILD)/programs.env: Makefile | $(BUILD)/.dirs
+	{ echo 'PROGRAMS="$(PROGRAMS)"'; echo 'CGI_ONLY_PROGRAMS="$(CGI_ONLY_PROGRAMS)"'; \
+	  echo 'CURL_PROGRAMS="$(CURL_PROGRAMS)"'; echo 'TWIN_PROGRAMS="$(if $(TWIN_BIN),$(TWIN_PROGRAMS))"'; \
+	  echo 'FULL_STATIC_PROGRAMS="$(FULL_STATIC_PROGRAMS)"'; echo 'LINK_STATIC="$(LINK_STATIC)"'; \
+	  echo 'STATIC_LIBS="sqlite3 sodium jansson fcgi"'; } > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/.dirs:
-	mkdir -p $(sort $(dir $(LIB_OBJ))) $(BUILD)/gen $(BUILD)/cgi-bin $(BUILD)/tools $(BUILD)/bin $(BUILD)/tests/unit
+	mkdir -p $(sort $(dir $(LIB_OBJ))) $(OBJ)/cgi-bin $(OBJ)/tools $(OBJ)/tests/unit \
+		$(BUILD)/cgi-bin $(BUILD)/bin $(BUILD)/tests
 	touch $@
+
+# Layers only point down (lib/LAYERS), and no include cycle.
+check-layers:
+	@sh tests/layers.sh
 
 .SECONDARY:
 

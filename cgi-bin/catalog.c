@@ -159,5 +159,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("catalog", handle, 0);
+	return app_main("catalog", handle, APP_KIND);
 }

@@ -54,17 +54,6 @@ struct chat {
 
 /* ---- input ---- */
 
-static bool model_name_ok(const char *m)
-{
-	size_t n = strlen(m);
-	if (n == 0 || n > 200)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-+@", m[i]))
-			return false;
-	return true;
-}
-
 static bool wants_stream(struct req *r)
 {
 	const char *s = req_field(r, "stream", NULL);
@@ -73,23 +62,36 @@ static bool wants_stream(struct req *r)
 	return r->accept && strstr(r->accept, "text/event-stream");
 }
 
-/* Sampling options: the request's, else the admin's defaults. */
-static bool read_options(struct chat *c)
+/* One sampling option: the request's, else the admin's default, within the
+ * setting's own range (lib/core/conf). False once refused. */
+static bool read_option(struct chat *c, const char *key, double *out)
 {
 	struct req *r = c->r;
-	struct arena *a = &r->arena;
-	double t = settings_get_double(c->db, a, "temperature", 0.7);
-	double p = settings_get_double(c->db, a, "top_p", 0.9);
-	int64_t n = (int64_t)settings_get_double(c->db, a, "num_predict", 1024);
-	if (req_field_double(r, "temperature", t, 0, 2, &c->opt.temperature) < 0 ||
-	    req_field_double(r, "top_p", p, 0, 1, &c->opt.top_p) < 0 ||
-	    req_field_int(r, "num_predict", n, 1, 32768, &n) < 0) {
-		resp_error(r, 400, "invalid_input",
-			   "temperature must be 0-2, top_p 0-1, num_predict 1-32768");
+	const struct conf_key *k = conf_key_find(key);
+	double def = settings_number(c->db, r->conf, &r->arena, key);
+	int rc = k->kind == CONF_NUMBER ? req_field_double(r, key, def, k->min, k->max, out) : 0;
+	if (k->kind != CONF_NUMBER) {
+		int64_t n;
+		rc = req_field_int(r, key, (int64_t)def, (int64_t)k->min, (int64_t)k->max, &n);
+		*out = (double)n;
+	}
+	if (rc < 0) {
+		char rule[96];
+		conf_rule(k, rule, sizeof(rule));
+		resp_error(r, 400, "invalid_input", "%s must be %s", key, rule);
 		return false;
 	}
+	return true;
+}
+
+static bool read_options(struct chat *c)
+{
+	double n;
+	if (!read_option(c, "temperature", &c->opt.temperature) || !read_option(c, "top_p", &c->opt.top_p) ||
+	    !read_option(c, "num_predict", &n))
+		return false;
 	c->opt.num_predict = (long)n;
-	c->opt.num_ctx = app_conf(r->app)->context_tokens;
+	c->opt.num_ctx = c->r->conf->context_tokens;
 	return true;
 }
 
@@ -150,12 +152,12 @@ static int on_tick(void *ctx)
 static json_t *model_messages(struct chat *c, const char *text)
 {
 	struct req *r = c->r;
-	const char *prompt = settings_get(c->db, &r->arena, "system_prompt", "");
+	const char *prompt = settings_get(c->db, r->conf, &r->arena, "system_prompt");
 	const char *ctx = c->assist.model_context;
 	const char *system = ctx && *ctx ? arena_printf(&r->arena, "%s\n\n%s", prompt, ctx) : prompt;
 	/* Roughly 4 bytes a token: what is left of the window after the
 	 * system message, this message and room for the reply. */
-	long budget = app_conf(r->app)->context_tokens * 4 - (long)strlen(system) -
+	long budget = r->conf->context_tokens * 4 - (long)strlen(system) -
 		      (long)strlen(text) - c->opt.num_predict * 4;
 	json_t *msgs = json_array();
 	if (*system)
@@ -208,9 +210,14 @@ static void finish(struct chat *c, const char *status, const char *code, const c
 				   "first_token_ms", (json_int_t)e.first_token_ms));
 		return;
 	}
+	json_t *reply = convo_message_json(c->db, c->turn.reply_id);
+	if (!reply) {
+		/* Deleted (another tab) while it was being written. */
+		resp_error(r, 404, "not_found", "the conversation was deleted while the reply was written");
+		return;
+	}
 	json_t *body = json_pack("{s:I,s:o,s:O,s:O}", "conversation_id", (json_int_t)c->turn.conversation_id,
-				 "message", convo_message_json(c->db, c->turn.reply_id),
-				 "intent", c->assist.intent, "context", c->assist.context);
+				 "message", reply, "intent", c->assist.intent, "context", c->assist.context);
 	if (code && strcmp(status, "error") == 0) {
 		json_object_set_new(body, "error", json_pack("{s:s,s:s}", "code", code, "message", message));
 		resp_json(r, http_status_for(code, c->trace.none_available), body);
@@ -297,8 +304,9 @@ static bool start_turn(struct chat *c, const char *text)
 			return false;
 		}
 	}
+	/* An empty model field is no model named, as in the settings. */
 	c->model = req_field(r, "model", NULL);
-	if (c->model && !model_name_ok(c->model)) {
+	if (c->model && *c->model && !conf_model_name_ok(c->model)) {
 		resp_error(r, 400, "invalid_input", "model must be a model name such as llama3.2:1b");
 		return false;
 	}
@@ -370,5 +378,5 @@ int main(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigterm;
 	sigaction(SIGTERM, &sa, NULL);
-	return app_main("chat", handle, APP_CGI_ONLY);
+	return app_main("chat", handle, APP_KIND);
 }

@@ -4,6 +4,7 @@
 #include "chat/accounts.h"
 #include "core/app.h"
 #include "core/cache.h"
+#include "core/conf.h"
 #include "chat/audit.h"
 #include "core/auth.h"
 #include "core/db.h"
@@ -11,54 +12,44 @@
 #include "core/resp.h"
 #include "core/settings.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CONFIG_USERS_SHOWN 1000
 #define CONFIG_AUDIT_SHOWN 100
-#define CONFIG_PROMPT_MAX 20000
+#define CONFIG_MAX_SETTINGS 64
 
-enum kind { TEXT, MODEL, NUMBER, INTEGER, BOOLEAN };
-
-struct setting {
-	const char *key;
-	enum kind kind;
-	double lo, hi;    /* NUMBER, INTEGER */
-	const char *def;  /* when the row is missing */
-};
-
-/* The same ranges chat.c accepts per message. */
-static const struct setting config_settings[] = {
-	{ "system_prompt", TEXT, 0, 0, "" },
-	{ "default_model", MODEL, 0, 0, "" },
-	{ "temperature", NUMBER, 0, 2, "0.7" },
-	{ "top_p", NUMBER, 0, 1, "0.9" },
-	{ "num_predict", INTEGER, 1, 32768, "1024" },
-	{ "open_registration", BOOLEAN, 0, 1, "1" },
-};
-#define NSETTINGS (sizeof(config_settings) / sizeof(config_settings[0]))
-
-/* ---- reading ---- */
-
-static json_t *setting_json(const struct setting *s, const char *v)
+/* What the admin page shows of a setting: its value and its rule (kind,
+ * range, default), from the one description of every setting (lib/core/conf). */
+static json_t *schema_json(void)
 {
-	switch (s->kind) {
-	case NUMBER: return json_real(strtod(v, NULL));
-	case INTEGER: return json_integer((json_int_t)strtoll(v, NULL, 10));
-	case BOOLEAN: return json_boolean(strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
-	default: return json_string(v);
+	static const char *const kinds[] = { "text", "model", "integer", "integer", "number", "boolean" };
+	json_t *list = json_array();
+	const struct conf_key *k;
+	for (size_t i = 0; (k = conf_key_at(i)); i++) {
+		if (!(k->flags & CONF_ADMIN))
+			continue;
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "key", k->name, "kind", kinds[k->kind],
+				      "default", k->def, "about", k->about);
+		if (k->kind == CONF_NUMBER || k->kind == CONF_INT || k->kind == CONF_SIZE || k->kind == CONF_TEXT) {
+			if (k->kind != CONF_TEXT)
+				json_object_set_new(o, "min", json_real(k->min));
+			if (k->max > 0)
+				json_object_set_new(o, "max", json_real(k->max));
+		}
+		json_array_append_new(list, o);
 	}
+	return list;
 }
 
 static json_t *config_json(struct req *r, struct db *db)
 {
 	json_t *body = json_object();
-	for (size_t i = 0; i < NSETTINGS; i++) {
-		const struct setting *s = &config_settings[i];
-		json_object_set_new(body, s->key, setting_json(s, settings_get(db, &r->arena, s->key, s->def)));
-	}
+	const struct conf_key *k;
+	for (size_t i = 0; (k = conf_key_at(i)); i++)
+		if (k->flags & CONF_ADMIN)
+			json_object_set_new(body, k->name, settings_json(db, r->conf, &r->arena, k->name));
 	json_t *users = accounts_list_json(db, CONFIG_USERS_SHOWN);
 	json_t *audit = audit_json(db, CONFIG_AUDIT_SHOWN);
 	if (!users || !audit) {
@@ -69,6 +60,7 @@ static json_t *config_json(struct req *r, struct db *db)
 	}
 	json_object_set_new(body, "users", users);
 	json_object_set_new(body, "audit", audit);
+	json_object_set_new(body, "settings", schema_json());
 	return body;
 }
 
@@ -87,113 +79,84 @@ static void show(struct req *r, struct db *db, json_t *changed)
 
 /* ---- settings ---- */
 
-static bool model_name_ok(const char *m)
+static const char *audit_detail(struct req *r, const struct conf_key *k, const char *old, const char *now)
 {
-	size_t n = strlen(m);
-	if (n > 200)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-+@", m[i]))
-			return false;
-	return true;
-}
-
-/* The value as stored, or NULL when it is not acceptable. */
-static const char *normalize(struct req *r, const struct setting *s, const char *v)
-{
-	char *end;
-	switch (s->kind) {
-	case TEXT:
-		return strlen(v) <= CONFIG_PROMPT_MAX ? v : NULL;
-	case MODEL:
-		return model_name_ok(v) ? v : NULL;
-	case NUMBER: {
-		double d = strtod(v, &end);
-		if (!*v || *end || !isfinite(d) || d < s->lo || d > s->hi)
-			return NULL;
-		return arena_printf(&r->arena, "%.6g", d);
-	}
-	case INTEGER: {
-		long long n = strtoll(v, &end, 10);
-		if (!*v || *end || n < s->lo || n > s->hi)
-			return NULL;
-		return arena_printf(&r->arena, "%lld", n);
-	}
-	case BOOLEAN:
-		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
-			return "1";
-		if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0)
-			return "0";
-		return NULL;
-	}
-	return NULL;
-}
-
-static const char *audit_detail(struct req *r, const struct setting *s, const char *old, const char *now)
-{
-	switch (s->kind) {
-	case TEXT:
-		return arena_printf(&r->arena, "%s changed: %zu → %zu bytes", s->key, strlen(old), strlen(now));
-	case MODEL:
-		return arena_printf(&r->arena, "%s: \"%s\" → \"%s\"", s->key, old, now);
-	case BOOLEAN:
-		return arena_printf(&r->arena, "%s: %s → %s", s->key, strcmp(old, "1") == 0 ? "on" : "off",
+	switch (k->kind) {
+	case CONF_TEXT:
+		return arena_printf(&r->arena, "%s changed: %zu → %zu bytes", k->name, strlen(old), strlen(now));
+	case CONF_MODEL:
+		return arena_printf(&r->arena, "%s: \"%s\" → \"%s\"", k->name, old, now);
+	case CONF_BOOL:
+		return arena_printf(&r->arena, "%s: %s → %s", k->name, strcmp(old, "1") == 0 ? "on" : "off",
 				    strcmp(now, "1") == 0 ? "on" : "off");
 	default:
-		return arena_printf(&r->arena, "%s: %s → %s", s->key, old, now);
+		return arena_printf(&r->arena, "%s: %s → %s", k->name, old, now);
 	}
 }
 
+struct change {
+	const struct conf_key *key;
+	const char *value; /* as stored */
+};
+
 /* Store the values that differ, each with its audit row; the keys changed. */
-static json_t *store(struct req *r, struct db *db, const char *values[NSETTINGS])
+static json_t *store(struct req *r, struct db *db, const struct change *ch, int n)
 {
 	json_t *changed = json_array();
-	for (size_t i = 0; i < NSETTINGS; i++) {
-		const struct setting *s = &config_settings[i];
-		const char *old = settings_get(db, &r->arena, s->key, s->def);
-		if (!values[i] || strcmp(old, values[i]) == 0)
+	for (int i = 0; i < n; i++) {
+		const struct conf_key *k = ch[i].key;
+		const char *old = settings_get(db, r->conf, &r->arena, k->name);
+		if (strcmp(old, ch[i].value) == 0)
 			continue;
-		struct audit_entry e = { .action = "setting", .target = s->key, .old_value = old,
-					 .new_value = values[i], .detail = audit_detail(r, s, old, values[i]) };
-		if (settings_set(db, s->key, values[i], r->user.id) < 0 || audit_record(db, &r->user, &e) < 0) {
+		struct audit_entry e = { .action = "setting", .target = k->name, .old_value = old,
+					 .new_value = ch[i].value, .detail = audit_detail(r, k, old, ch[i].value) };
+		if (settings_set(db, k->name, ch[i].value, r->user.id) < 0 || audit_record(db, &r->user, &e) < 0) {
 			json_decref(changed);
 			return NULL;
 		}
-		json_array_append_new(changed, json_string(s->key));
+		json_array_append_new(changed, json_string(k->name));
 	}
 	return changed;
 }
 
+/* The settings given, each checked against its rule; false once refused. */
+static bool read_changes(struct req *r, struct change *ch, int *n)
+{
+	const struct conf_key *k;
+	*n = 0;
+	for (size_t i = 0; (k = conf_key_at(i)); i++) {
+		const char *v = req_field(r, k->name, NULL);
+		if (!v || !(k->flags & CONF_ADMIN))
+			continue;
+		char canon[CONF_CANON_MAX], rule[96];
+		const char *c = conf_canonical(k, v, canon);
+		if (!c) {
+			conf_rule(k, rule, sizeof(rule));
+			resp_error(r, 400, "invalid_input", "%s: %s", k->name, rule);
+			return false;
+		}
+		ch[*n].key = k;
+		ch[(*n)++].value = arena_strdup(&r->arena, c);
+	}
+	if (*n == 0) {
+		resp_error(r, 400, "invalid_input", "nothing to change: give one of the settings "
+			   "that GET /cgi-bin/config lists");
+		return false;
+	}
+	return true;
+}
+
 static void change_settings(struct req *r, struct db *db)
 {
-	const char *values[NSETTINGS] = { 0 };
-	int given = 0;
-	for (size_t i = 0; i < NSETTINGS; i++) {
-		const struct setting *s = &config_settings[i];
-		const char *v = req_field(r, s->key, NULL);
-		if (!v)
-			continue;
-		values[i] = normalize(r, s, v);
-		if (!values[i]) {
-			resp_error(r, 400, "invalid_input", "%s: %s", s->key,
-				   s->kind == TEXT ? "at most 20000 bytes"
-				   : s->kind == MODEL ? "a model name such as llama3.2:1b, or empty"
-				   : s->kind == BOOLEAN ? "1 or 0"
-				   : arena_printf(&r->arena, "a number from %g to %g", s->lo, s->hi));
-			return;
-		}
-		given++;
-	}
-	if (!given) {
-		resp_error(r, 400, "invalid_input", "nothing to change: give system_prompt, default_model, "
-			   "temperature, top_p, num_predict or open_registration");
+	struct change ch[CONFIG_MAX_SETTINGS];
+	int n;
+	if (!read_changes(r, ch, &n))
 		return;
-	}
 	if (db_begin(db) < 0) {
 		resp_internal(r, "starting the change failed");
 		return;
 	}
-	json_t *changed = store(r, db, values);
+	json_t *changed = store(r, db, ch, n);
 	if (!changed || db_commit(db) < 0) {
 		db_rollback(db);
 		json_decref(changed);
@@ -201,7 +164,7 @@ static void change_settings(struct req *r, struct db *db)
 		return;
 	}
 	/* The model list names the default model: shared answers change. */
-	cache_bump(app_conf(r->app), 0);
+	cache_bump(r->conf, 0);
 	show(r, db, changed);
 }
 
@@ -223,7 +186,7 @@ static void change_user(struct req *r, struct db *db)
 	switch (accounts_change(db, &r->arena, &r->user, id, (int)disabled, role, &user)) {
 	case ACCOUNTS_OK:
 		/* Their sessions and role as cached: read again from the database. */
-		cache_bump(app_conf(r->app), id);
+		cache_bump(r->conf, id);
 		resp_json(r, 200, json_pack("{s:b,s:o}", "ok", 1, "user", user));
 		break;
 	case ACCOUNTS_NOT_FOUND:
@@ -258,5 +221,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("config", handle, 0);
+	return app_main("config", handle, APP_KIND);
 }

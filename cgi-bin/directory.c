@@ -33,5 +33,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("directory", handle, 0);
+	return app_main("directory", handle, APP_KIND);
 }

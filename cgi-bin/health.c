@@ -34,5 +34,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("health", handle, APP_NO_DB_CHECK);
+	return app_main("health", handle, APP_KIND | APP_NO_DB_CHECK);
 }

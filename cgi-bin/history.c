@@ -55,6 +55,18 @@ static void show(struct req *r, struct db *db, int64_t id)
 	resp_json(r, 200, json_pack("{s:o,s:o}", "conversation", c, "messages", messages));
 }
 
+/* The conversation as changed; it may be gone already (deleted in another
+ * tab between the change and this read): that is a 404 like any other. */
+static void answer_changed(struct req *r, struct db *db, int64_t id)
+{
+	json_t *c = convo_json(db, r->user.id, id);
+	if (!c) {
+		resp_error(r, 404, "not_found", "no such conversation");
+		return;
+	}
+	resp_json(r, 200, json_pack("{s:b,s:o}", "ok", 1, "conversation", c));
+}
+
 static void change(struct req *r, struct db *db)
 {
 	const char *action = req_field(r, "action", "");
@@ -87,7 +99,7 @@ static void change(struct req *r, struct db *db)
 	else if (strcmp(action, "delete") == 0)
 		resp_json(r, 200, json_pack("{s:b,s:I}", "ok", 1, "id", (json_int_t)id));
 	else
-		resp_json(r, 200, json_pack("{s:b,s:o}", "ok", 1, "conversation", convo_json(db, r->user.id, id)));
+		answer_changed(r, db, id);
 }
 
 static void handle(struct req *r)
@@ -114,5 +126,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("history", handle, 0);
+	return app_main("history", handle, APP_KIND);
 }

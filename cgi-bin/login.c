@@ -1,5 +1,6 @@
 /* login: POST logs in (throttled, same answer and time for a wrong name or
  * password); GET says who the current session belongs to. */
+#include "chat/accounts.h"
 #include "core/app.h"
 #include "core/auth.h"
 #include "core/db.h"
@@ -7,28 +8,7 @@
 #include "core/resp.h"
 #include "core/util.h"
 
-#include <ctype.h>
 #include <string.h>
-
-struct account {
-	int64_t id;
-	const char *hash;
-	bool disabled;
-};
-
-static void find_account(struct req *r, struct db *db, const char *key, struct account *acc)
-{
-	memset(acc, 0, sizeof(*acc));
-	sqlite3_stmt *st = db_query(db,
-		"SELECT id, password_hash, disabled FROM users WHERE username_key = ?1", "s", key);
-	if (st && db_step(st) == SQLITE_ROW) {
-		acc->id = sqlite3_column_int64(st, 0);
-		acc->hash = db_col_text(&r->arena, st, 1);
-		acc->disabled = sqlite3_column_int(st, 2) != 0;
-	}
-	if (st)
-		sqlite3_reset(st);
-}
 
 static void who_am_i(struct req *r, struct db *db)
 {
@@ -45,9 +25,7 @@ static void log_in(struct req *r, struct db *db)
 		resp_error(r, 400, "invalid_input", "username and password are required");
 		return;
 	}
-	char *key = arena_strdup(&r->arena, name);
-	for (char *p = key; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	const char *key = accounts_name_key(&r->arena, name);
 	int64_t wait = auth_throttle_wait(r, db, key);
 	if (wait > 0) {
 		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
@@ -55,8 +33,11 @@ static void log_in(struct req *r, struct db *db)
 			   (long long)wait);
 		return;
 	}
-	struct account acc;
-	find_account(r, db, key, &acc);
+	struct accounts_login acc;
+	if (accounts_find_login(db, &r->arena, name, &acc) < 0) {
+		resp_internal(r, "looking up the account failed");
+		return;
+	}
 	/* Always verify, against a dummy hash for an unknown name. */
 	bool ok = auth_verify_password(acc.hash, password) && !acc.disabled;
 	if (!ok) {
@@ -65,8 +46,7 @@ static void log_in(struct req *r, struct db *db)
 		return;
 	}
 	auth_throttle_clear(r, db, key);
-	db_exec(db, "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
-		"I", acc.id);
+	accounts_note_login(db, acc.id);
 	const char *token = auth_session_start(r, db, acc.id);
 	if (!token) {
 		resp_internal(r, "creating the session failed");
@@ -96,5 +76,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("login", handle, 0);
+	return app_main("login", handle, APP_KIND);
 }

@@ -24,5 +24,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("logout", handle, 0);
+	return app_main("logout", handle, APP_KIND);
 }

@@ -22,7 +22,7 @@ static void handle(struct req *r)
 		resp_error(r, 400, "invalid_input", "days must be 1, 7 or 30");
 		return;
 	}
-	const struct conf *c = app_conf(r->app);
+	const struct conf *c = r->conf;
 	int64_t now = util_now_ms();
 	struct stats_window w;
 	stats_window((int)days, now, metrics_keep_from(c, now), &w);
@@ -37,5 +37,5 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	return app_main("stats", handle, 0);
+	return app_main("stats", handle, APP_KIND);
 }

@@ -35,27 +35,31 @@ env_lines() {
 	return 0
 }
 
-# The programs served as FastCGI workers: every one built, except those
-# whose main() asks for APP_CGI_ONLY (chat).
+# What each program is, as the Makefile names it (CGI_ONLY_PROGRAMS,
+# TWIN_PROGRAMS...), written beside the build.
+KINDS="$ROOT/$BUILD/programs.env"
+if [ ! -f "$KINDS" ]; then
+	echo "lighttpd.sh: $KINDS is missing: run make first" >&2
+	exit 1
+fi
+. "$KINDS"
+
+# The programs served as FastCGI workers: every one, except CGI_ONLY_PROGRAMS.
 fastcgi_names() {
-	for bin in "$ROOT/$BUILD"/cgi-bin/*; do
-		name=${bin##*/}
-		case "$name" in *.*) continue ;; esac
-		[ -x "$bin" ] || continue
-		grep -qs 'app_main(.*APP_CGI_ONLY' "$ROOT/cgi-bin/$name.c" && continue
+	for name in $PROGRAMS; do
+		case " $CGI_ONLY_PROGRAMS " in *" $name "*) continue ;; esac
 		echo "$name"
 	done
 }
 
-# A worker runs the program's build in libexec/ when there is one: the
-# same program linked with the shared C library, for those that may load
-# libcurl (models), whose cgi-bin/ build is fully static (Makefile).
+# A worker runs the program's twin in libexec/ when it has one: the same
+# program linked with the shared C library, for those whose cgi-bin/ build
+# is fully static but may need libcurl (TWIN_PROGRAMS).
 worker_bin() {
-	if [ -x "$ROOT/$BUILD/libexec/$1" ]; then
-		echo "$ROOT/$BUILD/libexec/$1"
-	else
-		echo "$ROOT/$BUILD/cgi-bin/$1"
-	fi
+	case " $TWIN_PROGRAMS " in
+	*" $1 "*) echo "$ROOT/$BUILD/libexec/$1" ;;
+	*) echo "$ROOT/$BUILD/cgi-bin/$1" ;;
+	esac
 }
 
 # Repeat the lines between @FASTCGI_EACH@ and @FASTCGI_END@ once per

@@ -68,7 +68,20 @@ build() { # name make-args...
 	return 1
 }
 
+script_suite() { # name command... (its last line: "N passed, N failed")
+	local name=$1
+	shift
+	local log="$OUT/$name.log"
+	"$@" > "$log" 2>&1
+	local rc=$?
+	read -r p f < <(tail -1 "$log" | awk '{print $1, $3}')
+	record "$name" "${p:-0}" "${f:-0}" "$rc"
+	[ "$rc" != 0 ] && grep -E '^FAIL' "$log" | head -20
+}
+
+script_suite layers sh tests/layers.sh
 if build build; then
+	script_suite linkage sh tests/linkage.sh build
 	unit_suite unit build
 	node_suite emulator -- tests/emulator/
 	node_suite integration-cgi MC_BUILD=build MC_MODE=cgi -- tests/integration/

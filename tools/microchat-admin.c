@@ -1,5 +1,6 @@
-/* microchat-admin: the operator's command-line tool (never served as CGI):
- * schema migrations, seed and CSV imports, settings for scripts. */
+/* microchat-admin: the operator's command-line tool (never served: it lives
+ * in tools/, not cgi-bin/): schema migrations, seed and CSV imports,
+ * settings for scripts and the docs. */
 #include "core/auth.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -30,12 +31,16 @@ static struct db *open_db(struct conf *c)
 static int cmd_conf(struct conf *c, int argc, char **argv)
 {
 	(void)argc;
-	char value[4096];
-	if (conf_format(c, argv[0], value, sizeof(value)) < 0) {
+	const struct conf_key *k = conf_key_find(argv[0]);
+	char value[CONF_CANON_MAX];
+	if (!k) {
 		fprintf(stderr, "microchat-admin: unknown setting '%s'\n", argv[0]);
 		return 2;
 	}
-	puts(value);
+	const char *text = conf_string(c, k);
+	if (!text && conf_format(c, k->name, value, sizeof(value)) == 0)
+		text = value;
+	puts(text);
 	return 0;
 }
 
@@ -44,8 +49,31 @@ static int cmd_env_names(struct conf *c, int argc, char **argv)
 	(void)c;
 	(void)argc;
 	(void)argv;
-	for (size_t i = 0; conf_env_name(i); i++)
-		puts(conf_env_name(i));
+	const struct conf_key *k;
+	for (size_t i = 0; (k = conf_key_at(i)); i++)
+		puts(k->env);
+	return 0;
+}
+
+/* The table of docs/CONFIGURATION.md, from the settings' one description
+ * (a test checks that the document carries it unchanged). */
+static int cmd_settings_doc(struct conf *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	const struct conf_key *k;
+	char rule[96];
+	puts("| key | environment | default | takes | admin | what it is |");
+	puts("| --- | --- | --- | --- | --- | --- |");
+	for (size_t i = 0; (k = conf_key_at(i)); i++) {
+		conf_rule(k, rule, sizeof(rule));
+		bool long_default = strlen(k->def) > 40;
+		printf("| `%s` | `%s` | %s%s%s | %s | %s | %s |\n", k->name, k->env,
+		       long_default || !*k->def ? "" : "`", long_default ? "(a Spanish prompt, see lib/core/conf.c)"
+		       : *k->def ? k->def : "(empty)", long_default || !*k->def ? "" : "`",
+		       rule, k->flags & CONF_ADMIN ? "yes" : "", k->about);
+	}
 	return 0;
 }
 
@@ -199,6 +227,8 @@ static int cmd_import_offices(struct conf *c, int argc, char **argv)
 static const struct admin_cmd admin_cmds[] = {
 	{ "conf", "conf KEY              print one effective setting", 1, cmd_conf },
 	{ "env-names", "env-names             list the environment variables that override settings", 0, cmd_env_names },
+	{ "settings-doc", "settings-doc          print the table of every setting (docs/CONFIGURATION.md)", 0,
+	  cmd_settings_doc },
 	{ "migrate", "migrate               create the database or bring it to the current schema", 0, cmd_migrate },
 	{ "seed", "seed DIR              load DIR's CSV files into an empty catalog and directory", 1, cmd_seed },
 	{ "import-catalog", "import-catalog FILE... import categories and products CSV files (update by slug, sku)",

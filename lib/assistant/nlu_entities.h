@@ -6,7 +6,9 @@
 #include <stdbool.h>
 
 #include "core/arena.h"
-#include "assistant/nlu.h"
+#include "assistant/nlu_types.h"
+
+struct nlu_vocab;
 
 /* m: the message's words after nlu_spell_fix; unknown: the words that may
  * be matched with typos. */

@@ -5,7 +5,7 @@
 #ifndef MC_NLU_INTENT_H
 #define MC_NLU_INTENT_H
 
-#include "assistant/nlu.h"
+#include "assistant/nlu_types.h"
 
 void nlu_intent_score(const struct text_toks *m, const struct nlu_entities *e,
 		      double scores[NLU_INTENTS]);

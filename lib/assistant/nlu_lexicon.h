@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "assistant/nlu.h"
+#include "assistant/nlu_types.h"
 
 struct nlu_cue {
 	const char *phrase;      /* folded words */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "assistant/nlu.h"
+#include "assistant/nlu_types.h"
 
 /* Find a price range in the folded words t; the words it takes are marked
  * in used. Returns true when a bound was found (out->min/max, -1 = open);

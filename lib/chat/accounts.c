@@ -1,12 +1,14 @@
-/* accounts: what administrators do to accounts: list them, disable or
- * enable one, grant or remove the admin role, never leaving the site
- * without an active administrator; every change in the audit log. */
+/* accounts: the users table: registration, the login look-up, and what
+ * administrators do to accounts, never leaving the site without an active
+ * administrator; every administrator's change in the audit log. */
 #include "chat/accounts.h"
 #include "core/arena.h"
 #include "chat/audit.h"
 #include "core/db.h"
 #include "core/req.h"
+#include "core/settings.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -18,6 +20,92 @@ struct account {
 	const char *role;
 	int disabled;
 };
+
+/* ---- names, registration, login ---- */
+
+bool accounts_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 3 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+			return false;
+	}
+	return true;
+}
+
+const char *accounts_name_key(struct arena *a, const char *name)
+{
+	char *k = arena_strdup(a, name);
+	for (char *p = k; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return k;
+}
+
+static enum accounts_result insert_user(struct db *db, const struct conf *c, struct arena *a,
+					const char *name, const char *hash, struct req_user *user)
+{
+	int64_t users = 0, taken = 0;
+	const char *key = accounts_name_key(a, name);
+	if (db_int(db, &users, "SELECT count(*) FROM users", "") < 0 ||
+	    db_int(db, &taken, "SELECT count(*) FROM users WHERE username_key = ?1", "s", key) < 0)
+		return ACCOUNTS_ERROR;
+	if (taken)
+		return ACCOUNTS_TAKEN;
+	if (users > 0 && !settings_bool(db, c, a, "open_registration"))
+		return ACCOUNTS_CLOSED;
+	user->role = users == 0 ? "admin" : "user";
+	if (db_exec(db, "INSERT INTO users(username, username_key, password_hash, role) "
+			"VALUES (?1, ?2, ?3, ?4)", "ssss", name, key, hash, user->role) < 0)
+		return ACCOUNTS_ERROR;
+	user->id = db_last_id(db);
+	user->username = arena_strdup(a, name);
+	if (db_text(db, a, &user->created_at, "SELECT created_at FROM users WHERE id = ?1", "I",
+		    user->id) != 1)
+		return ACCOUNTS_ERROR;
+	return ACCOUNTS_OK;
+}
+
+enum accounts_result accounts_create(struct db *db, const struct conf *c, struct arena *a,
+				     const char *name, const char *hash, struct req_user *user)
+{
+	if (db_begin(db) < 0)
+		return ACCOUNTS_ERROR;
+	enum accounts_result rc = insert_user(db, c, a, name, hash, user);
+	if (rc != ACCOUNTS_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db) < 0 ? ACCOUNTS_ERROR : ACCOUNTS_OK;
+}
+
+int accounts_find_login(struct db *db, struct arena *a, const char *name, struct accounts_login *out)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = db_query(db, "SELECT id, password_hash, disabled FROM users WHERE username_key = ?1",
+				    "s", accounts_name_key(a, name));
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->hash = db_col_text(a, st, 1);
+		out->disabled = sqlite3_column_int(st, 2) != 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int accounts_note_login(struct db *db, int64_t id)
+{
+	return db_exec(db, "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+			   "WHERE id = ?1", "I", id);
+}
+
+/* ---- what administrators do ---- */
 
 static json_t *account_row(sqlite3_stmt *st)
 {

@@ -1,13 +1,19 @@
-/* accounts: what administrators do to accounts: list them, disable or
- * enable one, grant or remove the admin role, never leaving the site
- * without an active administrator; every change in the audit log. */
+/* accounts: the users table, and nothing else touches it: a name's rule and
+ * the key it is unique under, creating an account (the first is the
+ * admin), finding one to log in; and what administrators do to accounts:
+ * list them, disable or enable one, grant or remove the admin role, never
+ * leaving the site without an active administrator; every change in the
+ * audit log. */
 #ifndef MC_ACCOUNTS_H
 #define MC_ACCOUNTS_H
 
 #include <jansson.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 struct arena;
+struct conf;
 struct db;
 struct req_user;
 
@@ -15,8 +21,31 @@ enum accounts_result {
 	ACCOUNTS_OK,
 	ACCOUNTS_NOT_FOUND,
 	ACCOUNTS_LAST_ADMIN, /* the change would leave no active administrator */
+	ACCOUNTS_TAKEN,      /* the name is in use (whatever its case) */
+	ACCOUNTS_CLOSED,     /* registration is closed */
 	ACCOUNTS_ERROR,      /* database error, logged */
 };
+
+/* A username: 3 to 32 of A-Z a-z 0-9 _ . - */
+bool accounts_name_valid(const char *name);
+/* The key a name is unique under (ASCII letters folded to lower case). */
+const char *accounts_name_key(struct arena *a, const char *name);
+
+/* Create an account with a password hash (lib/core/auth). The first one is
+ * the admin and may always be created; later ones only while registration
+ * is open. On ACCOUNTS_OK, *user is filled (id, username, role, created_at). */
+enum accounts_result accounts_create(struct db *db, const struct conf *c, struct arena *a,
+				     const char *name, const char *hash, struct req_user *user);
+
+struct accounts_login {
+	int64_t id;          /* 0: no such account */
+	const char *hash;    /* its password hash */
+	bool disabled;
+};
+/* The account a login names (by its key). 0, or -1 on a database error. */
+int accounts_find_login(struct db *db, struct arena *a, const char *name, struct accounts_login *out);
+/* Note a successful login. */
+int accounts_note_login(struct db *db, int64_t id);
 
 /* [{"id", "username", "role", "disabled", "created_at", "last_login_at"}] by id. */
 json_t *accounts_list_json(struct db *db, int limit);

@@ -1,5 +1,6 @@
 /* app: what lives as long as the process (configuration, the database
- * connection) and the loop that serves one request (CGI) or many (FastCGI). */
+ * connection, the request spool, signals) and the loop that serves one
+ * request (CGI) or many (FastCGI). */
 #define _POSIX_C_SOURCE 200809L
 #include "core/app.h"
 #include "core/auth.h"
@@ -32,21 +33,6 @@ struct app {
 	struct req *current; /* the request being handled, for the commit hook */
 	struct spool_writer spool; /* the request spool, kept open (lib/core/metrics) */
 };
-
-struct spool_writer *app_spool(struct app *app)
-{
-	return &app->spool;
-}
-
-const struct conf *app_conf(struct app *app)
-{
-	return &app->conf;
-}
-
-bool app_is_fastcgi(const struct app *app)
-{
-	return app->fastcgi;
-}
 
 static void app_reload_conf(struct app *app)
 {
@@ -95,7 +81,7 @@ static bool app_schema_ok(struct app *app)
 	return false;
 }
 
-struct db *req_db(struct req *r)
+struct db *app_db(struct req *r)
 {
 	struct app *app = r->app;
 	r->db_used = true;
@@ -145,14 +131,27 @@ static void app_record(struct app *app, struct req *r)
 		metrics_request_end(r, app->db);
 }
 
-/* Answer one request and record it: before a worker finishes the answer
- * (FCGX_Finish) and before a CGI's output ends, so that a client who got to
- * the end of an answer finds it counted in /cgi-bin/stats. */
+bool app_accept(struct req *r, const char *methods)
+{
+	if (!req_method_allowed(r, methods)) {
+		resp_header(r, arena_printf(&r->arena, "Allow: %s", methods));
+		resp_error(r, 405, "method_not_allowed", "method %s not allowed here (use %s)",
+			   r->method, methods);
+		return false;
+	}
+	struct req_error err;
+	if (req_parse(r, &err) < 0) {
+		resp_error(r, err.status, err.code, "%s", err.message);
+		return false;
+	}
+	return true;
+}
+
 struct db *app_begin(struct req *r, const char *methods, enum app_need need)
 {
-	if (!req_allow(r, methods) || req_parse(r) < 0)
+	if (!app_accept(r, methods))
 		return NULL;
-	struct db *db = req_db(r);
+	struct db *db = app_db(r);
 	if (!db)
 		return NULL;
 	if ((need == APP_USER && !auth_require_user(r, db)) ||
@@ -165,8 +164,13 @@ void app_exec_twin(struct req *r)
 {
 	struct app *app = r->app;
 	char self[1024], twin[1200];
+	/* Only what the twin is for: a GET (its body, empty, is still unread
+	 * by nobody) of a program the Makefile built with one. */
+	if (!(app->flags & APP_HAS_TWIN) || strcmp(r->method, "GET") != 0 || app->fastcgi ||
+	    r->responded || r->content_length > 0)
+		return;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (app->fastcgi || r->responded || n <= 0)
+	if (n <= 0)
 		return;
 	self[n] = '\0';
 	char *slash = strrchr(self, '/');
@@ -185,9 +189,9 @@ void app_exec_twin(struct req *r)
 bool app_answer_cached(struct req *r, const char *methods, enum app_need need, bool shared,
 		       const char *key, int64_t ttl_ms)
 {
-	if (!req_allow(r, methods) || req_parse(r) < 0)
+	if (!app_accept(r, methods))
 		return true;
-	if (strcmp(r->method, "GET") != 0 || !cache_on(&r->app->conf))
+	if (strcmp(r->method, "GET") != 0 || !cache_on(r->conf))
 		return false;
 	/* Who asks, from the session snapshot; on a miss the database decides
 	 * (app_begin) and the answer is kept for the next request. */
@@ -196,9 +200,15 @@ bool app_answer_cached(struct req *r, const char *methods, enum app_need need, b
 	return cache_req_answer(r, shared, key, ttl_ms, known);
 }
 
+/* Answer one request and record it: before a worker finishes the answer
+ * (FCGX_Finish) and before a CGI's output ends, so that a client who got to
+ * the end of an answer finds it counted in /cgi-bin/stats. */
 static void serve_one(struct app *app, struct req *r, struct io *io, app_handler handle)
 {
-	req_begin(r, app, io, app->program);
+	req_begin(r, io, app->program, &app->conf);
+	r->app = app;
+	r->spool = &app->spool;
+	r->fastcgi = app->fastcgi;
 	metrics_request_begin(r);
 	app->current = r;
 	if (!app->conf_ok)
@@ -232,6 +242,27 @@ static void serve_fastcgi(struct app *app, struct req *r, app_handler handle)
 	io_fcgi_close(&f);
 }
 
+/* lighttpd's mod_cgi sends SIGTERM to a CGI process as soon as it has read
+ * the whole answer, which would kill it before the request is recorded.
+ * Where the program does not handle SIGTERM itself (chat does: it keeps
+ * generating and storing), a plain CGI blocks it for the rest of the
+ * process: the program ends by itself a moment later, as a CGI does. A
+ * FastCGI worker keeps the default: the server ends it between requests. */
+static void app_signals(bool fastcgi)
+{
+	struct sigaction old;
+	signal(SIGPIPE, SIG_IGN);
+	if (fastcgi)
+		return;
+	if (sigaction(SIGTERM, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+	    old.sa_handler == SIG_DFL) {
+		sigset_t term;
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+	}
+}
+
 int app_main(const char *program, app_handler handle, int flags)
 {
 	static struct app app; /* process lifetime: configuration and connection only */
@@ -243,7 +274,7 @@ int app_main(const char *program, app_handler handle, int flags)
 	app.flags = flags;
 	spool_writer_init(&app.spool);
 	app.conf_ok = conf_load(&app.conf, NULL) == 0;
-	signal(SIGPIPE, SIG_IGN);
+	app_signals(io_fcgi_available());
 	if (auth_init() < 0)
 		util_die("libsodium failed to initialise");
 

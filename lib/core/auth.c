@@ -1,7 +1,6 @@
 /* auth: Argon2id passwords, random session tokens stored as hashes, the
  * session cookie, the Origin check and login throttling (libsodium). */
 #include "core/auth.h"
-#include "core/app.h"
 #include "core/cache.h"
 #include "core/cache_req.h"
 #include "core/conf.h"
@@ -62,19 +61,6 @@ void auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash[AUTH_TOKEN_HASH_LE
 	auth_token_hash(token, hash);
 }
 
-bool auth_username_valid(const char *name)
-{
-	size_t n = strlen(name);
-	if (n < 3 || n > 32)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
-			return false;
-	}
-	return true;
-}
-
 const char *auth_password_problem(const char *password)
 {
 	size_t n = strlen(password);
@@ -98,7 +84,7 @@ const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
 {
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_TOKEN_HASH_LEN + 1];
 	auth_new_token(token, hash);
-	long days = app_conf(r->app)->session_days;
+	long days = r->conf->session_days;
 	int64_t expires = util_now_ms() / 1000 + (int64_t)days * 86400;
 	if (db_exec(db, "INSERT INTO sessions(user_id, token_hash, expires_at) VALUES (?1, ?2, ?3)",
 		    "IsI", user_id, hash, expires) < 0)
@@ -117,7 +103,7 @@ int auth_session_end(struct req *r, struct db *db)
 	if (r->user.token) {
 		char hash[AUTH_TOKEN_HASH_LEN + 1];
 		auth_token_hash(r->user.token, hash);
-		cache_token_forget(app_conf(r->app), hash);
+		cache_token_forget(r->conf, hash);
 	}
 	/* The commit renews the user's cache scope (app), so the session's
 	 * snapshot is never read again. */
@@ -259,7 +245,7 @@ static int64_t wait_for(struct db *db, const char *key, int64_t now, long window
 
 int64_t auth_throttle_wait(struct req *r, struct db *db, const char *username_key)
 {
-	const struct conf *c = app_conf(r->app);
+	const struct conf *c = r->conf;
 	int64_t now = util_now_ms() / 1000;
 	const char *ukey = arena_printf(&r->arena, "user:%s", username_key);
 	const char *akey = arena_printf(&r->arena, "addr:%s", r->remote_addr ? r->remote_addr : "");
@@ -278,7 +264,7 @@ void auth_throttle_fail(struct req *r, struct db *db, const char *username_key)
 	db_exec(db, "INSERT INTO login_failures(key, at) VALUES (?1, ?3), (?2, ?3)", "ssI",
 		ukey, akey, now);
 	db_exec(db, "DELETE FROM login_failures WHERE at < ?1", "I",
-		now - app_conf(r->app)->login_window_seconds);
+		now - r->conf->login_window_seconds);
 	db_commit(db);
 }
 

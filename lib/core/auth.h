@@ -25,7 +25,6 @@ bool auth_verify_password(const char *hash, const char *password);
 void auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash[AUTH_TOKEN_HASH_LEN + 1]);
 void auth_token_hash(const char *token, char hash[AUTH_TOKEN_HASH_LEN + 1]);
 
-bool auth_username_valid(const char *name);
 /* 0 ok, else a message for the user. */
 const char *auth_password_problem(const char *password);
 

@@ -1,6 +1,5 @@
 /* cache_req: one request's use of the cache (see cache_req.h). */
 #include "core/cache_req.h"
-#include "core/app.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/req.h"
@@ -15,7 +14,7 @@
 static struct cache_scope *scope_in(struct req *r, int64_t user_id)
 {
 	struct cache_scope *s = arena_alloc(&r->arena, sizeof(*s));
-	return cache_scope_open(app_conf(r->app), user_id, s) == 0 ? s : NULL;
+	return cache_scope_open(r->conf, user_id, s) == 0 ? s : NULL;
 }
 
 /* "session_id \t user_id \t expires_at \t role \t username \t created_at" */
@@ -44,7 +43,7 @@ static bool snapshot_parse(struct req *r, char *body, int64_t user_id)
 
 int cache_req_user(struct req *r, const char *token_hash)
 {
-	const struct conf *c = app_conf(r->app);
+	const struct conf *c = r->conf;
 	if (r->cache_user_tried || !cache_on(c))
 		return 0;
 	r->cache_user_tried = true;
@@ -58,7 +57,7 @@ int cache_req_user(struct req *r, const char *token_hash)
 
 void cache_req_user_store(struct req *r, const char *token_hash, int64_t expires_at)
 {
-	const struct conf *c = app_conf(r->app);
+	const struct conf *c = r->conf;
 	if (!cache_on(c))
 		return;
 	/* A snapshot needs a generation read before the database was asked;
@@ -89,7 +88,7 @@ bool cache_req_answer(struct req *r, bool shared, const char *key, int64_t ttl_m
 		return false;
 	struct cache_scope *s = shared ? r->cache_shared : r->user.id ? r->cache_user : NULL;
 	size_t len;
-	char *body = s ? cache_get(app_conf(r->app), s, key, &r->arena, &len) : NULL;
+	char *body = s ? cache_get(r->conf, s, key, &r->arena, &len) : NULL;
 	if (!body)
 		return false;
 	resp_json_text(r, 200, body, len);
@@ -104,7 +103,7 @@ void cache_req_store(struct req *r)
 	if (!s && r->user.id && r->user.id == r->cache_user_id)
 		s = r->cache_user;
 	if (s)
-		cache_put(app_conf(r->app), s, r->cache_key, r->answer, r->answer_len, r->cache_ttl_ms);
+		cache_put(r->conf, s, r->cache_key, r->answer, r->answer_len, r->cache_ttl_ms);
 }
 
 const char *cache_req_query_key(struct req *r, const char *prefix)

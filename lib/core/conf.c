@@ -1,11 +1,12 @@
-/* conf: settings from compiled defaults, conf/microchat.conf, then the
- * environment (the names of API.md), read once per process. */
+/* conf: every setting described once, and their values from the compiled
+ * defaults, conf/microchat.conf, then the environment, read once per process. */
 #define _POSIX_C_SOURCE 200809L
 #include "core/conf.h"
 #include "core/util.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,66 +16,195 @@
 #define MC_DEFAULT_CONF "conf/microchat.conf"
 #endif
 
-enum conf_kind { CONF_STR, CONF_LONG, CONF_SIZE };
+#define CONF_DEFAULT_PROMPT \
+	"Eres microchat, un asistente útil y preciso. Responde en el idioma del usuario " \
+	"(español de Chile o Argentina, o inglés). Usa Markdown cuando ayude. Cuando recibas " \
+	"datos del catálogo o del directorio de oficinas, respóndelos con esos datos y no " \
+	"inventes productos, precios ni direcciones."
 
-struct conf_key {
-	const char *name;     /* key in the file */
-	const char *env;      /* environment variable */
-	enum conf_kind kind;
-	size_t offset;
-	const char *def;
-	long min, max;
-};
+#define KEY(f, n, e, k, d, lo, hi, fl, about) \
+	{ n, e, k, offsetof(struct conf, f), d, lo, hi, fl, about }
+#define TEXT(f, n, e, d, about) KEY(f, n, e, CONF_TEXT, d, 0, 0, 0, about)
+#define INT(f, n, e, d, lo, hi, about) KEY(f, n, e, CONF_INT, d, lo, hi, 0, about)
 
-#define STR(f, n, e, d) { n, e, CONF_STR, offsetof(struct conf, f), d, 0, 0 }
-#define NUM(f, n, e, d, lo, hi) { n, e, CONF_LONG, offsetof(struct conf, f), d, lo, hi }
-
+/* Every setting. The admin page, POST /cgi-bin/config, chat's per-message
+ * options and docs/CONFIGURATION.md (microchat-admin settings-doc) all read
+ * their rules from here. */
 static const struct conf_key conf_keys[] = {
-	STR(port, "port", "PORT", "8080"),
-	STR(bind, "bind", "BIND", "127.0.0.1"),
-	STR(ollama_url, "ollama_url", "OLLAMA_URL", "http://127.0.0.1:11434"),
-	STR(openai_api_key, "openai_api_key", "OPENAI_API_KEY", ""),
-	STR(openai_api_keys, "openai_api_keys", "OPENAI_API_KEYS", ""),
-	STR(db_path, "db_path", "DB_PATH", "db/microchat.db"),
-	STR(default_model, "default_model", "DEFAULT_MODEL", ""),
-	NUM(llm_timeout, "llm_timeout", "LLM_TIMEOUT", "120", 1, 86400),
-	NUM(llm_connect_timeout_ms, "llm_connect_timeout_ms", "LLM_CONNECT_TIMEOUT_MS", "2000", 50, 60000),
-	NUM(llm_first_token_timeout, "llm_first_token_timeout", "LLM_FIRST_TOKEN_TIMEOUT", "60", 1, 86400),
-	NUM(pool_max_attempts, "pool_max_attempts", "POOL_MAX_ATTEMPTS", "3", 1, 16),
-	NUM(breaker_failures, "breaker_failures", "BREAKER_FAILURES", "3", 1, 1000000),
-	NUM(breaker_cooldown_ms, "breaker_cooldown_ms", "BREAKER_COOLDOWN_MS", "15000", 10, 3600000),
-	NUM(models_ttl_ms, "models_ttl_ms", "MODELS_TTL_MS", "30000", 0, 86400000),
-	NUM(models_timeout_ms, "models_timeout_ms", "MODELS_TIMEOUT_MS", "1000", 50, 60000),
-	{ "body_limit", "BODY_LIMIT", CONF_SIZE, offsetof(struct conf, body_limit), "1048576", 1024, 64L * 1024 * 1024 },
-	NUM(context_tokens, "context_tokens", "CONTEXT_TOKENS", "8192", 512, 1048576),
-	NUM(session_days, "session_days", "SESSION_DAYS", "30", 1, 3650),
-	NUM(metrics_retention_days, "metrics_retention_days", "METRICS_RETENTION_DAYS", "90", 1, 3650),
-	NUM(login_max_failures, "login_max_failures", "LOGIN_MAX_FAILURES", "5", 1, 1000),
-	NUM(login_max_failures_ip, "login_max_failures_ip", "LOGIN_MAX_FAILURES_IP", "30", 1, 100000),
-	NUM(login_window_seconds, "login_window_seconds", "LOGIN_WINDOW_SECONDS", "900", 1, 86400),
-	NUM(workers, "workers", "WORKERS", "2", 1, 256),
-	STR(cache_dir, "cache_dir", "CACHE_DIR", ""),
-	NUM(cache_max_age_s, "cache_max_age_s", "CACHE_MAX_AGE_S", "60", 0, 86400),
+	TEXT(port, "port", "PORT", "8080", "port lighttpd listens on (make run)"),
+	TEXT(bind, "bind", "BIND", "127.0.0.1", "address lighttpd binds (make run)"),
+	TEXT(ollama_url, "ollama_url", "OLLAMA_URL", "http://127.0.0.1:11434",
+	     "one model backend, or several separated by commas (openai: prefix for OpenAI-compatible)"),
+	TEXT(openai_api_key, "openai_api_key", "OPENAI_API_KEY", "", "bearer key for openai: backends"),
+	TEXT(openai_api_keys, "openai_api_keys", "OPENAI_API_KEYS", "",
+	     "a key per openai: backend, as \"URL KEY, URL KEY\""),
+	TEXT(db_path, "db_path", "DB_PATH", "db/microchat.db", "the SQLite file"),
+	INT(llm_timeout, "llm_timeout", "LLM_TIMEOUT", "120", 1, 86400,
+	    "seconds one model call may take before it is abandoned"),
+	INT(llm_connect_timeout_ms, "llm_connect_timeout_ms", "LLM_CONNECT_TIMEOUT_MS", "2000", 50, 60000,
+	    "milliseconds to connect to a backend"),
+	INT(llm_first_token_timeout, "llm_first_token_timeout", "LLM_FIRST_TOKEN_TIMEOUT", "60", 1, 86400,
+	    "seconds until the first token"),
+	INT(pool_max_attempts, "pool_max_attempts", "POOL_MAX_ATTEMPTS", "3", 1, 16,
+	    "backends one chat may try before its first token"),
+	INT(breaker_failures, "breaker_failures", "BREAKER_FAILURES", "3", 1, 1000000,
+	    "consecutive failures that open a backend's circuit breaker"),
+	INT(breaker_cooldown_ms, "breaker_cooldown_ms", "BREAKER_COOLDOWN_MS", "15000", 10, 3600000,
+	    "how long an open breaker keeps requests away"),
+	INT(models_ttl_ms, "models_ttl_ms", "MODELS_TTL_MS", "30000", 0, 86400000,
+	    "how long a backend's model list is trusted"),
+	INT(models_timeout_ms, "models_timeout_ms", "MODELS_TIMEOUT_MS", "1000", 50, 60000,
+	    "time limit for fetching a model list"),
+	KEY(body_limit, "body_limit", "BODY_LIMIT", CONF_SIZE, "1048576", 1024, 64.0 * 1024 * 1024, 0,
+	    "largest request body in bytes"),
+	INT(context_tokens, "context_tokens", "CONTEXT_TOKENS", "8192", 512, 1048576,
+	    "context window (num_ctx) sent to the model"),
+	INT(session_days, "session_days", "SESSION_DAYS", "30", 1, 3650, "days a login lasts"),
+	INT(metrics_retention_days, "metrics_retention_days", "METRICS_RETENTION_DAYS", "90", 1, 3650,
+	    "days of request and model-call measurements kept"),
+	INT(login_max_failures, "login_max_failures", "LOGIN_MAX_FAILURES", "5", 1, 1000,
+	    "failed logins per account in the window"),
+	INT(login_max_failures_ip, "login_max_failures_ip", "LOGIN_MAX_FAILURES_IP", "30", 1, 100000,
+	    "failed logins per address in the window"),
+	INT(login_window_seconds, "login_window_seconds", "LOGIN_WINDOW_SECONDS", "900", 1, 86400,
+	    "the login throttle's window"),
+	INT(workers, "workers", "WORKERS", "2", 1, 256, "FastCGI processes per program (MODE=fastcgi)"),
+	TEXT(cache_dir, "cache_dir", "CACHE_DIR", "", "the read cache's folder (empty: the database path + -cache)"),
+	INT(cache_max_age_s, "cache_max_age_s", "CACHE_MAX_AGE_S", "60", 0, 86400,
+	    "longest an answer is served from the read cache (0: no cache)"),
+
+	KEY(system_prompt, "system_prompt", "SYSTEM_PROMPT", CONF_TEXT, CONF_DEFAULT_PROMPT, 0, 20000, CONF_ADMIN,
+	    "the system message every conversation starts with"),
+	KEY(default_model, "default_model", "DEFAULT_MODEL", CONF_MODEL, "", 0, 0, CONF_ADMIN,
+	    "model used when a request names none (empty: the first one listed)"),
+	KEY(temperature, "temperature", "TEMPERATURE", CONF_NUMBER, "0.7", 0, 2, CONF_ADMIN,
+	    "sampling temperature (a message may ask for its own)"),
+	KEY(top_p, "top_p", "TOP_P", CONF_NUMBER, "0.9", 0, 1, CONF_ADMIN,
+	    "nucleus sampling (a message may ask for its own)"),
+	KEY(num_predict, "num_predict", "NUM_PREDICT", CONF_INT, "1024", 1, 32768, CONF_ADMIN,
+	    "longest reply in tokens (a message may ask for its own)"),
+	KEY(open_registration, "open_registration", "OPEN_REGISTRATION", CONF_BOOL, "1", 0, 1, CONF_ADMIN,
+	    "anyone may register (the first account always may: it is the admin)"),
 };
+
+const struct conf_key *conf_key_at(size_t i)
+{
+	return i < MC_ARRAY_LEN(conf_keys) ? &conf_keys[i] : NULL;
+}
+
+const struct conf_key *conf_key_find(const char *name)
+{
+	for (size_t i = 0; i < MC_ARRAY_LEN(conf_keys); i++)
+		if (strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+bool conf_model_name_ok(const char *m)
+{
+	size_t n = strlen(m);
+	if (n == 0 || n > 200)
+		return false;
+	return strspn(m, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-+@") == n;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
+		*out = true;
+	else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static bool parse_number(const struct conf_key *k, const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = k->kind == CONF_NUMBER ? strtod(v, &end) : (double)strtoll(v, &end, 10);
+	if (errno || end == v || *end || !isfinite(d) || d < k->min || d > k->max)
+		return false;
+	*out = d;
+	return true;
+}
+
+const char *conf_canonical(const struct conf_key *k, const char *v, char canon[CONF_CANON_MAX])
+{
+	double d;
+	bool b;
+	switch (k->kind) {
+	case CONF_TEXT:
+		return k->max == 0 || strlen(v) <= (size_t)k->max ? v : NULL;
+	case CONF_MODEL:
+		return !*v || conf_model_name_ok(v) ? v : NULL;
+	case CONF_BOOL:
+		return parse_bool(v, &b) ? (b ? "1" : "0") : NULL;
+	case CONF_NUMBER:
+		if (!parse_number(k, v, &d))
+			return NULL;
+		snprintf(canon, CONF_CANON_MAX, "%.6g", d);
+		return canon;
+	case CONF_INT:
+	case CONF_SIZE:
+		if (!parse_number(k, v, &d))
+			return NULL;
+		snprintf(canon, CONF_CANON_MAX, "%lld", (long long)d);
+		return canon;
+	}
+	return NULL;
+}
+
+void conf_rule(const struct conf_key *k, char *out, size_t n)
+{
+	switch (k->kind) {
+	case CONF_TEXT:
+		if (k->max > 0)
+			snprintf(out, n, "at most %.0f bytes", k->max);
+		else
+			snprintf(out, n, "any text");
+		break;
+	case CONF_MODEL:
+		snprintf(out, n, "a model name such as llama3.2:1b, or empty");
+		break;
+	case CONF_BOOL:
+		snprintf(out, n, "1 or 0");
+		break;
+	case CONF_NUMBER:
+		snprintf(out, n, "a number from %g to %g", k->min, k->max);
+		break;
+	default:
+		snprintf(out, n, "a whole number from %.0f to %.0f", k->min, k->max);
+	}
+}
 
 static int conf_set(struct conf *c, const struct conf_key *k, const char *value)
 {
-	char *field = (char *)c + k->offset;
-	if (k->kind == CONF_STR) {
-		char **slot = (char **)(void *)field;
-		free(*slot);
-		*slot = xstrdup(value);
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	long v = strtol(value, &end, 10);
-	if (errno || end == value || *end || v < k->min || v > k->max)
+	char canon[CONF_CANON_MAX];
+	const char *v = conf_canonical(k, value, canon);
+	if (!v)
 		return -1;
-	if (k->kind == CONF_SIZE)
-		*(size_t *)(void *)field = (size_t)v;
-	else
-		*(long *)(void *)field = v;
+	void *field = (char *)c + k->offset;
+	switch (k->kind) {
+	case CONF_TEXT:
+	case CONF_MODEL:
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		break;
+	case CONF_BOOL:
+		*(bool *)field = v[0] == '1';
+		break;
+	case CONF_NUMBER:
+		*(double *)field = strtod(v, NULL);
+		break;
+	case CONF_SIZE:
+		*(size_t *)field = (size_t)strtoull(v, NULL, 10);
+		break;
+	case CONF_INT:
+		*(long *)field = strtol(v, NULL, 10);
+		break;
+	}
 	return 0;
 }
 
@@ -86,14 +216,6 @@ static char *trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
-}
-
-static const struct conf_key *conf_find(const char *name)
-{
-	for (size_t i = 0; i < MC_ARRAY_LEN(conf_keys); i++)
-		if (strcmp(conf_keys[i].name, name) == 0)
-			return &conf_keys[i];
-	return NULL;
 }
 
 static int conf_parse_line(struct conf *c, char *line, const char *path, int lineno)
@@ -108,7 +230,7 @@ static int conf_parse_line(struct conf *c, char *line, const char *path, int lin
 	}
 	*eq = '\0';
 	char *key = trim(s), *value = trim(eq + 1);
-	const struct conf_key *k = conf_find(key);
+	const struct conf_key *k = conf_key_find(key);
 	if (!k) {
 		fprintf(stderr, "%s:%d: unknown key '%s'\n", path, lineno, key);
 		return -1;
@@ -186,24 +308,38 @@ int conf_load(struct conf *c, const char *path)
 	return rc;
 }
 
-int conf_format(const struct conf *c, const char *key, char *out, size_t n)
+const char *conf_string(const struct conf *c, const struct conf_key *k)
 {
-	const struct conf_key *k = conf_find(key);
-	if (!k)
-		return -1;
-	const char *field = (const char *)c + k->offset;
-	if (k->kind == CONF_STR)
-		snprintf(out, n, "%s", *(char *const *)(const void *)field);
-	else if (k->kind == CONF_SIZE)
-		snprintf(out, n, "%zu", *(const size_t *)(const void *)field);
-	else
-		snprintf(out, n, "%ld", *(const long *)(const void *)field);
-	return 0;
+	if (k->kind != CONF_TEXT && k->kind != CONF_MODEL)
+		return NULL;
+	return *(char *const *)(const void *)((const char *)c + k->offset);
 }
 
-const char *conf_env_name(size_t i)
+int conf_format(const struct conf *c, const char *key, char *out, size_t n)
 {
-	return i < MC_ARRAY_LEN(conf_keys) ? conf_keys[i].env : NULL;
+	const struct conf_key *k = conf_key_find(key);
+	if (!k)
+		return -1;
+	const void *field = (const char *)c + k->offset;
+	switch (k->kind) {
+	case CONF_TEXT:
+	case CONF_MODEL:
+		snprintf(out, n, "%s", conf_string(c, k));
+		break;
+	case CONF_BOOL:
+		snprintf(out, n, "%d", *(const bool *)field ? 1 : 0);
+		break;
+	case CONF_NUMBER:
+		snprintf(out, n, "%.6g", *(const double *)field);
+		break;
+	case CONF_SIZE:
+		snprintf(out, n, "%zu", *(const size_t *)field);
+		break;
+	case CONF_INT:
+		snprintf(out, n, "%ld", *(const long *)field);
+		break;
+	}
+	return 0;
 }
 
 int conf_changed(const struct conf *c)
@@ -218,7 +354,7 @@ int conf_changed(const struct conf *c)
 void conf_free(struct conf *c)
 {
 	for (size_t i = 0; i < MC_ARRAY_LEN(conf_keys); i++)
-		if (conf_keys[i].kind == CONF_STR)
+		if (conf_keys[i].kind == CONF_TEXT || conf_keys[i].kind == CONF_MODEL)
 			free(*(char **)(void *)((char *)c + conf_keys[i].offset));
 	free(c->path);
 	memset(c, 0, sizeof(*c));

@@ -1,8 +1,12 @@
-/* conf: settings from compiled defaults, conf/microchat.conf, then the
- * environment (the names of API.md), read once per process. */
+/* conf: every setting, described once (key, environment variable, kind,
+ * default, range, whether an administrator may change it at run time), and
+ * their values from the compiled defaults, conf/microchat.conf, then the
+ * environment (the names of API.md), read once per process. What an
+ * administrator stored in the database wins over these (lib/core/settings). */
 #ifndef MC_CONF_H
 #define MC_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -16,7 +20,6 @@ struct conf {
 	char *openai_api_key; /* for openai: backends */
 	char *openai_api_keys; /* "URL KEY, URL KEY": a key per openai: backend */
 	char *db_path;
-	char *default_model;  /* "" = first model the backend lists */
 	long llm_timeout;     /* seconds for a whole model call */
 	long llm_connect_timeout_ms;
 	long llm_first_token_timeout; /* seconds until the first token */
@@ -35,6 +38,39 @@ struct conf {
 	long workers;               /* FastCGI processes per program (MODE=fastcgi) */
 	char *cache_dir;            /* "" = the database path + "-cache" (lib/core/cache) */
 	long cache_max_age_s;       /* longest an answer is served from the cache; 0 = off */
+
+	/* The defaults of what administrators can change (CONF_ADMIN): read
+	 * them through lib/core/settings, which knows what was stored. */
+	char *system_prompt;
+	char *default_model;  /* "" = first model the backend lists */
+	double temperature;
+	double top_p;
+	long num_predict;
+	bool open_registration;
+};
+
+enum conf_kind {
+	CONF_TEXT,    /* a string; max is its longest length in bytes (0: any) */
+	CONF_MODEL,   /* a model name (conf_model_name_ok), or "" for none */
+	CONF_INT,     /* an integer from min to max */
+	CONF_SIZE,    /* a byte count from min to max */
+	CONF_NUMBER,  /* a decimal number from min to max */
+	CONF_BOOL,    /* 1/true/on or 0/false/off */
+};
+
+enum conf_flags {
+	CONF_ADMIN = 1 << 0, /* an administrator may change it (POST /cgi-bin/config) */
+};
+
+struct conf_key {
+	const char *name;   /* key in the file and in the API */
+	const char *env;    /* environment variable */
+	enum conf_kind kind;
+	size_t offset;      /* of its field in struct conf */
+	const char *def;    /* compiled default, as text */
+	double min, max;
+	int flags;
+	const char *about;  /* one line for the docs */
 };
 
 /* Load defaults, then the file (path, or $MICROCHAT_CONF, or the compiled
@@ -43,12 +79,27 @@ struct conf {
 int conf_load(struct conf *c, const char *path);
 /* True when the file changed since it was read (for persistent workers). */
 int conf_changed(const struct conf *c);
-/* A setting by its file key, as text (for scripts: microchat-admin conf KEY).
- * Returns 0, or -1 for an unknown key. */
-int conf_format(const struct conf *c, const char *key, char *out, size_t n);
-/* The environment variable of the i-th setting, NULL past the last one
- * (so scripts can pass every setting on without a list of their own). */
-const char *conf_env_name(size_t i);
 void conf_free(struct conf *c);
+
+/* The i-th setting, NULL past the last one; a setting by its key, or NULL. */
+const struct conf_key *conf_key_at(size_t i);
+const struct conf_key *conf_key_find(const char *name);
+
+/* A setting's value as text, as it would be written in the file (for
+ * scripts: microchat-admin conf KEY). Returns 0, or -1 for an unknown key. */
+int conf_format(const struct conf *c, const char *key, char *out, size_t n);
+/* A text or model setting's value (the string itself); NULL for other kinds. */
+const char *conf_string(const struct conf *c, const struct conf_key *k);
+
+#define CONF_CANON_MAX 40
+/* value in the form it is stored in: the string itself for text and
+ * model names, the number printed again (canon holds it), "1" or "0" for a
+ * boolean. NULL when the setting does not take it. */
+const char *conf_canonical(const struct conf_key *k, const char *value, char canon[CONF_CANON_MAX]);
+/* What the setting takes, for error messages: "a number from 0 to 2". */
+void conf_rule(const struct conf_key *k, char *out, size_t n);
+
+/* The one rule for a model name: 1 to 200 of A-Z a-z 0-9 . _ : / - + @. */
+bool conf_model_name_ok(const char *name);
 
 #endif

@@ -1,8 +1,7 @@
 /* metrics: measurements of every request and model call, written in one
  * short transaction when the request ends; a failure never breaks the answer. */
-#define _POSIX_C_SOURCE 200809L /* sigaction */
+#define _POSIX_C_SOURCE 200809L
 #include "core/metrics.h"
-#include "core/app.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/db.h"
@@ -11,7 +10,6 @@
 #include "core/util.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,24 +47,9 @@ static struct metrics *metrics_of(struct req *r)
 	return m;
 }
 
-/* lighttpd's mod_cgi sends SIGTERM to a CGI process as soon as it has read
- * the whole answer, which would kill it before the request is recorded.
- * Where nobody handles SIGTERM (a plain CGI program; chat and the FastCGI
- * loop install their own handlers), it is blocked for the rest of the
- * process: the program ends by itself a moment later, as a CGI does. */
 void metrics_request_begin(struct req *r)
 {
-	struct sigaction old;
 	metrics_of(r);
-	if (app_is_fastcgi(r->app))
-		return; /* the worker loop handles SIGTERM itself */
-	if (sigaction(SIGTERM, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
-	    old.sa_handler == SIG_DFL) {
-		sigset_t term;
-		sigemptyset(&term);
-		sigaddset(&term, SIGTERM);
-		sigprocmask(SIG_BLOCK, &term, NULL);
-	}
 }
 
 static const char *copy(struct req *r, const char *s)
@@ -159,7 +142,7 @@ int64_t metrics_keep_from(const struct conf *c, int64_t now_ms)
 /* Cheap when there is nothing to do: one index probe per table. */
 static int prune(struct req *r, struct db *db, int64_t now)
 {
-	int64_t keep = metrics_keep_from(app_conf(r->app), now), hit;
+	int64_t keep = metrics_keep_from(r->conf, now), hit;
 	static const char *const logs[][2] = {
 		{ "SELECT 1 FROM ops_requests WHERE at_ms < ?1 LIMIT 1",
 		  "DELETE FROM ops_requests WHERE id IN (SELECT id FROM ops_requests WHERE at_ms < ?1 LIMIT ?2)" },
@@ -196,7 +179,7 @@ static int prune(struct req *r, struct db *db, int64_t now)
 /* The spool lives in the cache folder: root is filled with that folder. */
 static const char *spool_path(struct req *r, char root[CACHE_ROOT_MAX])
 {
-	if (cache_root(app_conf(r->app), root) < 0)
+	if (cache_root(r->conf, root) < 0)
 		return NULL;
 	return arena_printf(&r->arena, "%s/requests.spool", root);
 }
@@ -206,7 +189,7 @@ int metrics_spool(struct req *r)
 	struct metrics *m = metrics_of(r);
 	char root[CACHE_ROOT_MAX];
 	const char *path;
-	if (!cache_on(app_conf(r->app)) || m->head || !(path = spool_path(r, root)))
+	if (!cache_on(r->conf) || m->head || !(path = spool_path(r, root)))
 		return 1;
 	char line[256];
 	const char *error = request_error(r);
@@ -215,7 +198,7 @@ int metrics_spool(struct req *r)
 			 r->status, error ? error : "-", (long long)request_duration(r), (long long)r->user.id);
 	if (n <= 0 || (size_t)n >= sizeof(line))
 		return 1;
-	struct spool_writer *w = app_spool(r->app);
+	struct spool_writer *w = r->spool;
 	long size = spool_write(w, path, line, (size_t)n);
 	/* The cache folder is made by the first request that uses it. */
 	if (size < 0 && errno == ENOENT && mkdir(root, 0700) == 0)

@@ -21,8 +21,7 @@ struct metrics_llm_call {
 	const char *error_code;   /* NULL when none */
 };
 
-/* Called by app when a request starts, before its handler: makes sure a
- * plain CGI process lives until its request is recorded. */
+/* Called by app when a request starts, before its handler. */
 void metrics_request_begin(struct req *r);
 /* Remember one model call of this request (copied into r's arena). */
 void metrics_llm_call(struct req *r, const struct metrics_llm_call *call);

@@ -2,8 +2,6 @@
  * the query string and of the three body encodings, behind one accessor. */
 #define _GNU_SOURCE /* memmem */
 #include "core/req.h"
-#include "core/resp.h"
-#include "core/app.h"
 #include "core/conf.h"
 #include "core/util.h"
 
@@ -22,13 +20,13 @@ static const char *env(struct req *r, const char *name)
 	return v ? arena_strdup(&r->arena, v) : NULL;
 }
 
-void req_begin(struct req *r, struct app *app, struct io *io, const char *program)
+void req_begin(struct req *r, struct io *io, const char *program, const struct conf *conf)
 {
 	struct arena keep = r->arena;
 	memset(r, 0, sizeof(*r));
 	r->arena = keep;
 	r->io = io;
-	r->app = app;
+	r->conf = conf;
 	r->program = program;
 	r->started_ms = util_mono_ms();
 	r->status = 200;
@@ -69,7 +67,7 @@ bool req_is_post(const struct req *r)
 	return strcmp(r->method, "POST") == 0;
 }
 
-bool req_allow(struct req *r, const char *allowed)
+bool req_method_allowed(const struct req *r, const char *allowed)
 {
 	size_t mlen = strlen(r->method);
 	for (const char *p = allowed; *p;) {
@@ -79,9 +77,6 @@ bool req_allow(struct req *r, const char *allowed)
 			return true;
 		p += n + (comma ? 1 : 0);
 	}
-	resp_header(r, arena_printf(&r->arena, "Allow: %s", allowed));
-	resp_error(r, 405, "method_not_allowed", "method %s not allowed here (use %s)",
-		   r->method, allowed);
 	return false;
 }
 
@@ -450,33 +445,33 @@ static const char *status_code_name(int status)
 	}
 }
 
-int req_parse(struct req *r)
+static int refuse(struct req_error *err, int status, const char *message)
+{
+	err->status = status;
+	err->code = status_code_name(status);
+	err->message = message;
+	return -1;
+}
+
+int req_parse(struct req *r, struct req_error *err)
 {
 	if (r->body_parsed)
 		return 0;
 	r->body_parsed = true;
 	const char *why = NULL;
 	int rc = 0;
-	size_t limit = r->app ? app_conf(r->app)->body_limit : 1024 * 1024;
-	if (r->content_length > limit) {
-		resp_error(r, 413, "payload_too_large", "request body larger than %zu bytes", limit);
-		return -1;
-	}
+	size_t limit = r->conf ? r->conf->body_limit : 1024 * 1024;
+	if (r->content_length > limit)
+		return refuse(err, 413, arena_printf(&r->arena, "request body larger than %zu bytes", limit));
 	if (r->content_length > 0) {
 		char *body;
-		if (read_body(r, &body) < 0) {
-			resp_error(r, 400, "invalid_input", "request body shorter than Content-Length");
-			return -1;
-		}
+		if (read_body(r, &body) < 0)
+			return refuse(err, 400, "request body shorter than Content-Length");
 		rc = parse_body(r, body, r->content_length, &why);
 	}
 	if (!rc && r->query && *r->query)
 		rc = req_parse_urlencoded(r, r->query, strlen(r->query), &why);
-	if (rc) {
-		resp_error(r, rc, status_code_name(rc), "%s", why);
-		return -1;
-	}
-	return 0;
+	return rc ? refuse(err, rc, why) : 0;
 }
 
 const char *req_cookie(struct req *r, const char *name)

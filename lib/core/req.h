@@ -1,5 +1,7 @@
 /* req: one request's context. Everything a request allocates hangs off its
- * arena; req_reset() returns the context to a clean state for the next one. */
+ * arena; req_end() returns the context to a clean state for the next one.
+ * What the request needs of its process (configuration, spool, mode)
+ * travels here too, so that no module below lib/core/app has to ask it. */
 #ifndef MC_REQ_H
 #define MC_REQ_H
 
@@ -12,7 +14,9 @@
 
 struct app;
 struct cache_scope;
+struct conf;
 struct db;
+struct spool_writer;
 
 #define REQ_MAX_FIELDS 64
 #define REQ_MAX_HEADERS 8
@@ -36,7 +40,10 @@ struct req_user {
 struct req {
 	struct arena arena;
 	struct io *io;
-	struct app *app;
+	struct app *app;          /* the process serving it: lib/core/app's alone */
+	const struct conf *conf;  /* the process's configuration (never NULL once begun) */
+	struct spool_writer *spool; /* the request spool, open as long as the process */
+	bool fastcgi;             /* served by a persistent worker */
 	const char *program;      /* "chat", "login"… for logs and metrics */
 	int64_t started_ms;       /* monotonic */
 
@@ -82,14 +89,21 @@ struct req {
 	size_t answer_len;
 };
 
-/* Set up a context for a new request read through io. */
-void req_begin(struct req *r, struct app *app, struct io *io, const char *program);
+/* Why a request was refused before any handler saw it. */
+struct req_error {
+	int status;          /* 400, 405, 413, 415 */
+	const char *code;    /* the API error code */
+	const char *message;
+};
+
+/* Set up a context for a new request read through io. conf must outlive it. */
+void req_begin(struct req *r, struct io *io, const char *program, const struct conf *conf);
 /* Release what the request allocated; the context can be used again. */
 void req_end(struct req *r);
 
-/* Read and parse the body and query string. On bad input answers the
- * error itself (400, 413, 415) and returns -1. Idempotent. */
-int req_parse(struct req *r);
+/* Read and parse the body and query string. Returns 0, or -1 with err set
+ * (400, 413, 415) for the caller to answer. Idempotent. */
+int req_parse(struct req *r, struct req_error *err);
 
 /* The first field of that name (body before query), or def. */
 const char *req_field(struct req *r, const char *name, const char *def);
@@ -102,12 +116,12 @@ int req_field_double(struct req *r, const char *name, double def,
 /* A cookie's value, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
 
-/* Answer 405 with Allow and return false unless the method is allowed.
- * allowed is a comma-separated list such as "GET,POST". */
-bool req_allow(struct req *r, const char *allowed);
+/* True when the method is in allowed, a comma-separated list such as
+ * "GET,POST" (the caller answers 405: lib/core/app). */
+bool req_method_allowed(const struct req *r, const char *allowed);
 bool req_is_post(const struct req *r);
 
-/* Parsers, exposed for the unit tests and the fuzz target. They return 0,
+/* Parsers, exposed for the unit tests and tests/fuzz/fuzz_req. They return 0,
  * or the HTTP status of the problem (400) with *why set. */
 int req_parse_urlencoded(struct req *r, const char *s, size_t n, const char **why);
 int req_parse_multipart(struct req *r, const char *boundary, const char *s,

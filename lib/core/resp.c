@@ -83,6 +83,18 @@ void resp_json_text(struct req *r, int status, const char *body, size_t len)
 	buf_free(&out);
 }
 
+/* The 500 of an answer that could not be built: written from a constant,
+ * so it cannot fail the way the answer did. */
+static void answer_unbuilt(struct req *r, int status)
+{
+	static const char body[] =
+		"{\"error\":{\"code\":\"internal\",\"message\":\"internal error; the details are in the server log\"}}";
+	fprintf(stderr, "microchat %s: internal error: the %d answer could not be built "
+		"(a lookup came back empty, or out of memory)\n", r->program, status);
+	r->error_code = "internal";
+	resp_json_text(r, 500, body, sizeof(body) - 1);
+}
+
 void resp_json(struct req *r, int status, json_t *obj)
 {
 	if (r->responded) {
@@ -90,10 +102,12 @@ void resp_json(struct req *r, int status, json_t *obj)
 		json_decref(obj);
 		return;
 	}
-	char *body = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *body = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(obj);
-	if (!body)
-		util_die("json_dumps failed");
+	if (!body) {
+		answer_unbuilt(r, status);
+		return;
+	}
 	size_t len = strlen(body);
 	/* An answer the cache will keep (lib/core/cache_req). */
 	if (r->cache_key && status == 200) {
@@ -133,10 +147,13 @@ void resp_sse_begin(struct req *r)
 
 int resp_sse_event(struct req *r, const char *event, json_t *obj)
 {
-	char *data = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *data = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(obj);
-	if (!data)
-		util_die("json_dumps failed");
+	if (!data) {
+		fprintf(stderr, "microchat %s: internal error: the '%s' event could not be built\n",
+			r->program, event);
+		return -1;
+	}
 	struct buf out;
 	buf_init(&out, 0);
 	buf_printf(&out, "event: %s\ndata: %s\n\n", event, data);

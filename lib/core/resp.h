@@ -9,7 +9,8 @@ struct req;
 
 /* Add a header line ("Name: value") to the next answer. */
 void resp_header(struct req *r, const char *line);
-/* Send obj (the reference is stolen) as the whole answer. */
+/* Send obj (the reference is stolen) as the whole answer. A NULL obj (an
+ * answer that could not be built) is answered 500 "internal", never a crash. */
 void resp_json(struct req *r, int status, json_t *obj);
 /* The same with a body already serialised (an answer from the cache). */
 void resp_json_text(struct req *r, int status, const char *body, size_t len);

@@ -502,12 +502,3 @@ void llm_list_models_many(const struct llm_backend *b, int n, long timeout_ms,
 	curl_multi_cleanup(multi);
 	free(lc);
 }
-
-json_t *llm_list_models(const struct llm_backend *b, long timeout_ms, char *err, size_t errlen)
-{
-	struct llm_model_list out;
-	llm_list_models_many(b, 1, timeout_ms, &out);
-	if (!out.models)
-		snprintf(err, errlen, "%s", out.error);
-	return out.models;
-}

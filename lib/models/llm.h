@@ -1,6 +1,8 @@
-/* llm: one model call on one backend over libcurl: Ollama's /api/tags and
- * streamed /api/chat (NDJSON), with connect, first-token and total timeouts
- * and a tick every 100 ms for the caller (cancel, partial saves, pings). */
+/* llm: one model call on one backend over libcurl, Ollama (/api/tags, and
+ * /api/chat streamed as NDJSON) or OpenAI-compatible (/v1/models, and
+ * /v1/chat/completions streamed as Server-Sent Events), with connect,
+ * first-token and total timeouts and a tick every 100 ms for the caller
+ * (cancel, partial saves, pings). */
 #ifndef MC_LLM_H
 #define MC_LLM_H
 
@@ -86,11 +88,6 @@ int llm_chat(const struct llm_backend *b, const char *model, json_t *messages,
 	     const struct llm_options *opt, const struct llm_limits *lim,
 	     const struct llm_callbacks *cb, struct llm_result *res);
 
-/* The models a backend serves, normalised to API.md's model objects
- * ({"name","size","family","parameter_size","quantization_level","modified_at"}).
- * Returns a new array, or NULL with err filled. */
-json_t *llm_list_models(const struct llm_backend *b, long timeout_ms, char *err, size_t errlen);
-
 struct llm_model_list {
 	json_t *models;       /* new array, or NULL when the backend failed */
 	int64_t latency_ms;
@@ -98,8 +95,10 @@ struct llm_model_list {
 	char error[128];
 };
 
-/* llm_list_models on n backends at once, so the slowest costs timeout_ms
- * and not the sum. out[i] belongs to b[i]; free each models. */
+/* The models each of n backends serves, normalised to API.md's model
+ * objects ({"name","size","family","parameter_size","quantization_level",
+ * "modified_at"}), fetched all at once so the slowest costs timeout_ms and
+ * not the sum. out[i] belongs to b[i]; free each models. */
 void llm_list_models_many(const struct llm_backend *b, int n, long timeout_ms,
 			  struct llm_model_list *out);
 

@@ -3,7 +3,6 @@
  * merged model list and health. The state they share lives in lib/models/backend. */
 #define _POSIX_C_SOURCE 200809L
 #include "models/pool.h"
-#include "core/app.h"
 #include "models/backend.h"
 #include "core/conf.h"
 #include "core/metrics.h"
@@ -20,7 +19,6 @@ struct pool {
 	struct backend_policy policy;
 	long connect_ms, first_token_ms, total_ms, models_timeout_ms;
 	int max_attempts;
-	struct req *r;
 };
 
 /* "openai:http://u:p@h:1/v1" -> "openai:http://h:1/v1": a URL fit to show. */
@@ -56,10 +54,9 @@ static const char *api_key_for(struct arena *a, const struct conf *c, const char
 
 static void pool_load(struct req *r, struct pool *p)
 {
-	const struct conf *c = app_conf(r->app);
+	const struct conf *c = r->conf;
 	char *list = arena_strdup(&r->arena, c->ollama_url);
 	memset(p, 0, sizeof(*p));
-	p->r = r;
 	for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok && p->n < BACKEND_MAX;
 	     tok = strtok_r(NULL, ", ", &save)) {
 		size_t len = strlen(tok);
@@ -97,16 +94,15 @@ static int pool_open(struct req *r, struct db *db, struct pool *p)
 
 /* ---- model lists ---- */
 
-/* Fetch, all at once, the lists that are due; store what came back. */
-static void pool_refresh(struct db *db, const struct pool *p, enum backend_refresh mode)
+/* Fetch, all at once, the lists that are due; store what came back. A
+ * program that cannot load libcurl (llm_can_fetch) fetches nothing and
+ * only says, through *due, that a fetch was due. */
+static void pool_refresh(struct db *db, const struct pool *p, enum backend_refresh mode, bool *due)
 {
 	bool need[BACKEND_MAX];
-	/* A fully static program cannot load libcurl: when a list is due, the
-	 * same program built with the shared C library answers the request
-	 * (before anything is claimed); if it cannot, the cached lists serve. */
 	if (!llm_can_fetch()) {
 		if (backend_refresh_due(db, &p->policy, p->urls, p->n, mode) > 0)
-			app_exec_twin(p->r);
+			*due = true;
 		return;
 	}
 	if (backend_claim_refresh(db, &p->policy, p->urls, p->n, mode, need) == 0)
@@ -129,21 +125,26 @@ static void pool_refresh(struct db *db, const struct pool *p, enum backend_refre
 	}
 }
 
-json_t *pool_models(struct req *r, struct db *db)
+json_t *pool_models(struct req *r, struct db *db, bool *fetch_due)
 {
 	struct pool p;
+	bool due = false;
+	if (fetch_due)
+		*fetch_due = false;
 	if (pool_open(r, db, &p) == 0)
 		return NULL;
-	pool_refresh(db, &p, BACKEND_REFRESH_STALE);
+	pool_refresh(db, &p, BACKEND_REFRESH_STALE, &due);
 	int usable = 0;
 	json_t *merged = backend_models_merged(db, &p.policy, p.urls, p.n, &usable);
 	if (usable == 0) {
 		/* A cold start: another process may be fetching the lists right
 		 * now; rather than answer "none", fetch them here too. */
 		json_decref(merged);
-		pool_refresh(db, &p, BACKEND_REFRESH_UNKNOWN);
+		pool_refresh(db, &p, BACKEND_REFRESH_UNKNOWN, &due);
 		merged = backend_models_merged(db, &p.policy, p.urls, p.n, &usable);
 	}
+	if (fetch_due)
+		*fetch_due = due;
 	if (usable == 0) {
 		json_decref(merged);
 		return NULL;
@@ -153,13 +154,11 @@ json_t *pool_models(struct req *r, struct db *db)
 
 const char *pool_default_model(struct req *r, struct db *db)
 {
-	const char *m = settings_get(db, &r->arena, "default_model", "");
+	/* The administrator's, else DEFAULT_MODEL (lib/core/settings). */
+	const char *m = settings_get(db, r->conf, &r->arena, "default_model");
 	if (m && *m)
 		return m;
-	m = app_conf(r->app)->default_model;
-	if (m && *m)
-		return m;
-	json_t *list = pool_models(r, db);
+	json_t *list = pool_models(r, db, NULL);
 	const char *first = NULL;
 	json_t *e;
 	size_t i;
@@ -249,8 +248,9 @@ static enum backend_pick pool_pick(struct db *db, const struct pool *p, const bo
 {
 	enum backend_pick why = backend_pick(db, &p->policy, p->urls, p->n, tried, model, chosen, lease);
 	if (why == BACKEND_NONE_SERVES && !*refetched) {
+		bool due = false;
 		*refetched = true;
-		pool_refresh(db, p, BACKEND_REFRESH_FORCE);
+		pool_refresh(db, p, BACKEND_REFRESH_FORCE, &due);
 		why = backend_pick(db, &p->policy, p->urls, p->n, tried, model, chosen, lease);
 	}
 	return why;
@@ -293,9 +293,10 @@ int pool_chat(struct req *r, struct db *db, const char *model, json_t *messages,
 {
 	memset(trace, 0, sizeof(*trace));
 	struct pool p;
+	bool due = false;
 	if (pool_open(r, db, &p) == 0)
 		return -1;
-	pool_refresh(db, &p, BACKEND_REFRESH_STALE);
+	pool_refresh(db, &p, BACKEND_REFRESH_STALE, &due);
 	int64_t deadline = util_mono_ms() + p.total_ms;
 	bool tried[BACKEND_MAX] = { false }, refetched = false;
 	for (int attempt = 0; attempt < p.max_attempts; attempt++) {

@@ -31,8 +31,10 @@ int pool_chat(struct req *r, struct db *db, const char *model, json_t *messages,
 /* The merged model list (API.md's model objects, each with "backends": [urls]
  * and "available"), from the cache; stale lists are fetched again first, all
  * at once, skipping backends whose breaker is open. Returns a new array, or
- * NULL when no backend that lets requests through has ever listed its models. */
-json_t *pool_models(struct req *r, struct db *db);
+ * NULL when no backend that lets requests through has ever listed its models.
+ * A program that cannot load libcurl (llm_can_fetch) answers from the
+ * cached lists and sets *fetch_due (when not NULL) if a fetch was due. */
+json_t *pool_models(struct req *r, struct db *db, bool *fetch_due);
 
 /* The model to use when a request names none: the configured or admin
  * default, else the first model listed. NULL when none is known. */

@@ -11,6 +11,6 @@ sh db/gen-migrations.sh db/migrations/*.sql > "$OUT/migrations.c"
 FLAGS="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -Ilib $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lfcgi -lm"
 for t in fuzz_csv fuzz_nlu; do
-	clang $FLAGS -o "$OUT/$t" "tests/fuzz/$t.c" lib/*/*.c "$OUT/migrations.c" $LIBS
+	clang $FLAGS -o "$OUT/$t" "tests/fuzz/$t.c" lib/*.c "$OUT/migrations.c" $LIBS
 	echo "built $OUT/$t"
 done

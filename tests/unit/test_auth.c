@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "chat/accounts.h"
 #include "core/auth.h"
 #include "core/req.h"
 
@@ -56,15 +57,15 @@ static void tokens_are_random_and_hashed(void **state)
 static void username_rules(void **state)
 {
 	(void)state;
-	assert_true(auth_username_valid("ana"));
-	assert_true(auth_username_valid("Ana.Maria_99-x"));
-	assert_true(auth_username_valid("abcdefghijklmnopqrstuvwxyz012345"));
-	assert_false(auth_username_valid("ab"));
-	assert_false(auth_username_valid("abcdefghijklmnopqrstuvwxyz0123456"));
-	assert_false(auth_username_valid("ana maria"));
-	assert_false(auth_username_valid("añа"));
-	assert_false(auth_username_valid("a<b>c"));
-	assert_false(auth_username_valid(""));
+	assert_true(accounts_name_valid("ana"));
+	assert_true(accounts_name_valid("Ana.Maria_99-x"));
+	assert_true(accounts_name_valid("abcdefghijklmnopqrstuvwxyz012345"));
+	assert_false(accounts_name_valid("ab"));
+	assert_false(accounts_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
+	assert_false(accounts_name_valid("ana maria"));
+	assert_false(accounts_name_valid("añа"));
+	assert_false(accounts_name_valid("a<b>c"));
+	assert_false(accounts_name_valid(""));
 }
 
 static void password_rules(void **state)

@@ -144,7 +144,7 @@ static void start_request(struct fake_io *f, struct req *r, const char **env)
 	fake_io_init(f, env, "", 0);
 	memset(r, 0, sizeof(*r));
 	arena_init(&r->arena);
-	req_begin(r, NULL, &f->io, "test");
+	req_begin(r, &f->io, "test", NULL);
 }
 
 static void end_request(struct fake_io *f, struct req *r)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fake_io.h"
+#include "core/app.h"
 #include "core/req.h"
 #include "core/resp.h"
 
@@ -47,8 +48,15 @@ static struct fixture *setup_req(const char *method, const char *ctype, const ch
 	fx.env[i] = NULL;
 	fake_io_init(&fx.f, fx.env, body ? body : "", len);
 	arena_init(&fx.r.arena);
-	req_begin(&fx.r, NULL, &fx.f.io, "test");
+	req_begin(&fx.r, &fx.f.io, "test", NULL);
 	return &fx;
+}
+
+/* The fields parsed as a program's start does it (lib/core/app): a refusal
+ * is answered with the error envelope. 0, or -1 once refused. */
+static int parse(struct fixture *fx)
+{
+	return app_accept(&fx->r, fx->r.method) ? 0 : -1;
 }
 
 static void teardown_req(struct fixture *fx)
@@ -63,7 +71,7 @@ static void urlencoded_fields(void **state)
 	(void)state;
 	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded",
 				       "username=ana+maria&password=p%C3%A1ss%26word&empty=", NULL, NULL);
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	assert_string_equal(req_field(&fx->r, "username", ""), "ana maria");
 	assert_string_equal(req_field(&fx->r, "password", ""), "páss&word");
 	assert_string_equal(req_field(&fx->r, "empty", "x"), "");
@@ -77,7 +85,7 @@ static void json_fields(void **state)
 	struct fixture *fx = setup_req("POST", "application/json; charset=utf-8",
 		"{\"message\":\"hola \\u00f1and\\u00fa\",\"conversation_id\":12,\"temperature\":0.5,"
 		"\"stream\":true,\"model\":null,\"tags\":[1,2]}", NULL, NULL);
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	assert_string_equal(req_field(&fx->r, "message", ""), "hola ñandú");
 	int64_t id;
 	assert_int_equal(req_field_int(&fx->r, "conversation_id", 0, 1, 100, &id), 1);
@@ -99,7 +107,7 @@ static void multipart_fields(void **state)
 		"--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\nContent-Type: text/plain\r\n\r\nllama3.2:1b\r\n"
 		"--XyZ--\r\n";
 	struct fixture *fx = setup_req("POST", "multipart/form-data; boundary=XyZ", body, NULL, NULL);
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	assert_string_equal(req_field(&fx->r, "message", ""), "line one\r\nline two");
 	assert_string_equal(req_field(&fx->r, "model", ""), "llama3.2:1b");
 	teardown_req(fx);
@@ -110,7 +118,7 @@ static void multipart_quoted_boundary(void **state)
 	(void)state;
 	const char *body = "--a b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--a b--";
 	struct fixture *fx = setup_req("POST", "multipart/form-data; boundary=\"a b\"", body, NULL, NULL);
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	assert_string_equal(req_field(&fx->r, "x", ""), "1");
 	teardown_req(fx);
 }
@@ -119,7 +127,7 @@ static void multipart_quoted_boundary(void **state)
 static void expect_refused(const char *ctype, const char *body, int status, const char *code)
 {
 	struct fixture *fx = setup_req("POST", ctype, body, NULL, NULL);
-	assert_int_equal(req_parse(&fx->r), -1);
+	assert_int_equal(parse(fx), -1);
 	assert_int_equal(fx->r.status, status);
 	char want[128];
 	snprintf(want, sizeof(want), "{\"error\":{\"code\":\"%s\"", code);
@@ -162,7 +170,7 @@ static void body_limit_answered_before_reading(void **state)
 	(void)state;
 	struct fixture *fx = setup_req("POST", "application/json", "{}", NULL, NULL);
 	fx->r.content_length = 2 * 1024 * 1024; /* larger than the 1 MiB default */
-	assert_int_equal(req_parse(&fx->r), -1);
+	assert_int_equal(parse(fx), -1);
 	assert_int_equal(fx->r.status, 413);
 	assert_int_equal(fx->f.body_pos, 0); /* nothing was read */
 	teardown_req(fx);
@@ -173,7 +181,7 @@ static void short_body_refused(void **state)
 	(void)state;
 	struct fixture *fx = setup_req("POST", "application/json", "{}", NULL, NULL);
 	fx->r.content_length = 10; /* more than will arrive */
-	assert_int_equal(req_parse(&fx->r), -1);
+	assert_int_equal(parse(fx), -1);
 	assert_int_equal(fx->r.status, 400);
 	teardown_req(fx);
 }
@@ -182,7 +190,7 @@ static void query_and_body_precedence(void **state)
 {
 	(void)state;
 	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded", "id=2", "id=1&q=x", NULL);
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	assert_string_equal(req_field(&fx->r, "id", ""), "2"); /* the body wins */
 	assert_string_equal(req_field(&fx->r, "q", ""), "x");
 	teardown_req(fx);
@@ -192,7 +200,7 @@ static void numeric_fields(void **state)
 {
 	(void)state;
 	struct fixture *fx = setup_req("GET", NULL, NULL, "a=12&b=-3&c=x1&d=99999999999999999999&e=&f=1.5&g=nan", NULL);
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	int64_t v;
 	double d;
 	assert_int_equal(req_field_int(&fx->r, "a", 0, 0, 100, &v), 1);
@@ -224,12 +232,12 @@ static void method_check(void **state)
 {
 	(void)state;
 	struct fixture *fx = setup_req("DELETE", NULL, NULL, NULL, NULL);
-	assert_false(req_allow(&fx->r, "GET,POST"));
+	assert_false(app_accept(&fx->r, "GET,POST"));
 	assert_int_equal(fx->r.status, 405);
 	assert_non_null(strstr(buf_str(&fx->f.out), "Allow: GET,POST\r\n"));
 	teardown_req(fx);
 	fx = setup_req("POST", NULL, NULL, NULL, NULL);
-	assert_true(req_allow(&fx->r, "GET,POST"));
+	assert_true(app_accept(&fx->r, "GET,POST"));
 	assert_false(fx->r.responded);
 	teardown_req(fx);
 }
@@ -240,7 +248,7 @@ static void reset_between_requests(void **state)
 {
 	(void)state;
 	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded", "secret=1", NULL, "session=a");
-	assert_int_equal(req_parse(&fx->r), 0);
+	assert_int_equal(parse(fx), 0);
 	fx->r.user.id = 42;
 	req_end(&fx->r);
 	assert_int_equal(fx->r.nfields, 0);
