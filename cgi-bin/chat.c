@@ -1,55 +1,45 @@
-/* chat: one user message in, the model's reply out, streamed as Server-Sent
- * Events or answered as one JSON object. The user's message is stored before
- * the model is called and the reply as it grows, so nothing is ever lost.
+/* chat: a message in, the model's reply out, streamed as Server-Sent Events
+ * or answered as one JSON object; and what a user does with a reply already
+ * there: stop it, regenerate it, edit the question before it, continue it
+ * where it broke off. Each action that writes a reply checks the quota,
+ * stores its rows (lib/chat/turn) before the model is called and the reply
+ * as it grows (lib/chat/stream), so nothing is ever lost; the model gets
+ * the current path of the conversation only (lib/chat/branch).
  *
  * chat runs as plain CGI even where the other programs are FastCGI workers:
  * a reply can take minutes, and a persistent worker would be tied up for all
  * of it; a process per chat also lets lighttpd's SIGTERM (the browser went
  * away) reach exactly the one reply concerned. */
-#define _POSIX_C_SOURCE 200809L
 #include "core/app.h"
 #include "assistant/assist.h"
-#include "core/auth.h"
-#include "core/buf.h"
-#include "core/conf.h"
+#include "chat/branch.h"
 #include "chat/convo.h"
+#include "chat/quota.h"
+#include "chat/stream.h"
+#include "chat/turn.h"
+#include "core/conf.h"
 #include "core/db.h"
-#include "models/pool.h"
 #include "core/req.h"
 #include "core/resp.h"
 #include "core/settings.h"
-#include "core/util.h"
+#include "models/pool.h"
 
-#include <signal.h>
 #include <string.h>
 
 #define CHAT_MAX_MESSAGE 32000
-#define CHAT_MAX_REPLY (4 * 1024 * 1024)
-#define CHAT_SAVE_EVERY_MS 300
-#define CHAT_PING_EVERY_MS 15000
-
-/* Set by SIGTERM, which lighttpd sends when the browser goes away. The reply
- * is still generated to its end and stored; only the writing stops. */
-static volatile sig_atomic_t chat_client_gone;
-
-static void on_sigterm(int sig)
-{
-	(void)sig;
-	chat_client_gone = 1;
-}
 
 struct chat {
 	struct req *r;
 	struct db *db;
-	bool sse;
+	const char *action;
+	const char *question;     /* what the model answers: the user's message */
+	const char *prefix;       /* continue: what the reply already says */
 	const char *model;
-	struct convo_turn turn;
-	struct assist assist;
+	struct turn_target target; /* the message regenerate, edit or continue names */
+	struct quota quota;
 	struct llm_options opt;
-	struct buf reply;
-	size_t saved_len;
-	struct pool_trace trace;
-	int64_t last_save_ms, last_ping_ms;
+	struct assist assist;
+	struct turn turn;
 };
 
 /* ---- input ---- */
@@ -95,177 +85,245 @@ static bool read_options(struct chat *c)
 	return true;
 }
 
-/* ---- output ---- */
-
-static json_t *meta_json(struct chat *c)
+/* The user's text: 1 to CHAT_MAX_MESSAGE bytes, not only blanks. */
+static const char *read_message(struct req *r)
 {
-	return json_pack("{s:I,s:I,s:I,s:s?,s:O,s:O}",
-		"conversation_id", (json_int_t)c->turn.conversation_id,
-		"user_message_id", (json_int_t)c->turn.user_message_id,
-		"message_id", (json_int_t)c->turn.reply_id,
-		"model", c->model, "intent", c->assist.intent, "context", c->assist.context);
-}
-
-static void send_event(struct chat *c, const char *event, json_t *data)
-{
-	if (chat_client_gone)
-		c->r->client_gone = true;
-	if (c->sse && !c->r->client_gone) {
-		resp_sse_event(c->r, event, data);
-		c->last_ping_ms = util_mono_ms();
-	} else {
-		json_decref(data);
+	const char *text = req_field(r, "message", "");
+	size_t len = strlen(text);
+	if (len == 0 || strspn(text, " \t\r\n") == len || len > CHAT_MAX_MESSAGE) {
+		resp_error(r, 400, "invalid_input", "message must be 1 to %d bytes of text", CHAT_MAX_MESSAGE);
+		return NULL;
 	}
+	return text;
 }
 
-/* ---- while the model talks ---- */
-
-static int on_token(void *ctx, const char *text, size_t len)
+/* The message an action names, of one of the user's conversations (404
+ * otherwise, as for one that does not exist), with the role it needs. */
+static bool load_target(struct chat *c, const char *role)
 {
-	struct chat *c = ctx;
-	if (buf_append(&c->reply, text, len) < 0)
-		return 1; /* the reply outgrew its cap: stop it there */
-	send_event(c, "token", json_pack("{s:s%}", "content", text, len));
-	return 0;
+	struct req *r = c->r;
+	int64_t id;
+	if (req_field_int(r, "message_id", 0, 1, INT64_MAX, &id) <= 0) {
+		resp_error(r, 400, "invalid_input", "message_id is required");
+		return false;
+	}
+	int rc = turn_target_load(c->db, &r->arena, r->user.id, id, &c->target);
+	if (rc <= 0) {
+		if (rc < 0)
+			resp_internal(r, "loading the message failed");
+		else
+			resp_error(r, 404, "not_found", "no such message");
+		return false;
+	}
+	if (strcmp(c->target.role, role) != 0) {
+		resp_error(r, 400, "invalid_input", "%s works on %s", c->action,
+			   strcmp(role, "user") == 0 ? "a question (use regenerate for a reply)"
+						     : "a reply (use edit for a question)");
+		return false;
+	}
+	if (strcmp(c->target.status, "streaming") == 0) {
+		resp_error(r, 409, "conflict", "that reply is still being written: stop it first");
+		return false;
+	}
+	return true;
 }
 
-static int on_tick(void *ctx)
+/* A reply to regenerate or continue, and the question it answers. */
+static bool load_reply(struct chat *c)
 {
-	struct chat *c = ctx;
-	int64_t now = util_mono_ms();
-	if (now - c->last_save_ms < CHAT_SAVE_EVERY_MS)
-		return 0;
-	c->last_save_ms = now;
-	if (c->reply.len != c->saved_len) {
-		convo_save_progress(c->db, c->turn.reply_id, buf_str(&c->reply));
-		c->saved_len = c->reply.len;
+	if (!load_target(c, "assistant"))
+		return false;
+	if (!c->target.question_id || !c->target.question) {
+		resp_error(c->r, 400, "invalid_input", "that reply answers no question of yours");
+		return false;
 	}
-	if (c->sse && !c->r->client_gone && now - c->last_ping_ms > CHAT_PING_EVERY_MS) {
-		resp_sse_ping(c->r);
-		c->last_ping_ms = now;
-	}
-	if (chat_client_gone)
-		c->r->client_gone = true;
-	return convo_cancel_requested(c->db, c->turn.reply_id);
+	c->question = c->target.question;
+	return true;
 }
 
-static json_t *model_messages(struct chat *c, const char *text)
+static bool read_action(struct chat *c)
+{
+	if (strcmp(c->action, "send") == 0)
+		return (c->question = read_message(c->r)) != NULL;
+	if (strcmp(c->action, "regenerate") == 0)
+		return load_reply(c);
+	if (strcmp(c->action, "edit") == 0)
+		return (c->question = read_message(c->r)) != NULL && load_target(c, "user");
+	if (!load_reply(c))
+		return false;
+	if (strcmp(c->target.status, "partial") != 0 && strcmp(c->target.status, "stopped") != 0) {
+		resp_error(c->r, 400, "invalid_input", "only a partial or stopped reply can be continued");
+		return false;
+	}
+	c->prefix = c->target.content;
+	return true;
+}
+
+/* send: the conversation named (one of the user's) and its model. */
+static bool read_conversation(struct chat *c, const char **conv_model)
+{
+	struct req *r = c->r;
+	int64_t conv = 0;
+	if (req_field_int(r, "conversation_id", 0, 1, INT64_MAX, &conv) < 0) {
+		resp_error(r, 400, "invalid_input", "conversation_id must be a positive integer");
+		return false;
+	}
+	c->turn.conversation_id = conv;
+	if (!conv)
+		return true;
+	int own = convo_owned(c->db, &r->arena, r->user.id, conv, conv_model);
+	if (own <= 0) {
+		if (own < 0)
+			resp_internal(r, "loading the conversation failed");
+		else
+			resp_error(r, 404, "not_found", "no such conversation");
+		return false;
+	}
+	return true;
+}
+
+/* The model asked for, else the conversation's, else the default. An
+ * empty model field is no model named, as in the settings. */
+static bool choose_model(struct chat *c, const char *conv_model)
+{
+	struct req *r = c->r;
+	c->model = req_field(r, "model", NULL);
+	if (c->model && *c->model && !conf_model_name_ok(c->model)) {
+		resp_error(r, 400, "invalid_input", "model must be a model name such as llama3.2:1b");
+		return false;
+	}
+	if (!c->model || !*c->model)
+		c->model = conv_model && *conv_model ? conv_model : NULL;
+	if (!c->model && !c->assist.direct_answer)
+		c->model = pool_default_model(r, c->db);
+	return true;
+}
+
+/* ---- the quota ---- */
+
+/* Before any work: a user over today's quota is refused (429). */
+static bool within_quota(struct chat *c)
+{
+	struct req *r = c->r;
+	if (quota_read(c->db, r->conf, &r->arena, &r->user, &c->quota) < 0) {
+		resp_internal(r, "reading the quota failed");
+		return false;
+	}
+	if (!quota_allows(&c->quota)) {
+		quota_refuse(r, &c->quota);
+		return false;
+	}
+	/* A reply never goes past the tokens left today. */
+	int64_t left = quota_tokens_left(&c->quota);
+	if (left > 0 && (c->opt.num_predict <= 0 || c->opt.num_predict > left))
+		c->opt.num_predict = (long)left;
+	return true;
+}
+
+/* ---- the rows ---- */
+
+static bool write_turn(struct chat *c)
+{
+	struct req *r = c->r;
+	int64_t user = r->user.id;
+	enum turn_result rc;
+	if (strcmp(c->action, "send") == 0)
+		rc = turn_send(c->db, &r->arena, user, c->model, c->question, &c->quota, &c->turn);
+	else if (strcmp(c->action, "regenerate") == 0)
+		rc = turn_regenerate(c->db, user, &c->target, c->model, &c->quota, &c->turn);
+	else if (strcmp(c->action, "edit") == 0)
+		rc = turn_edit(c->db, user, &c->target, c->question, c->model, &c->quota, &c->turn);
+	else
+		rc = turn_continue(c->db, user, &c->target, c->model, &c->quota, &c->turn);
+	if (rc == TURN_OK)
+		return true;
+	if (rc == TURN_NOT_FOUND)
+		resp_error(r, 404, "not_found", "no such conversation or message");
+	else if (rc == TURN_QUOTA)
+		quota_refuse(r, &c->quota);
+	else
+		resp_internal(r, "storing the message failed");
+	return false;
+}
+
+/* ---- the model ---- */
+
+/* The system message (with what the data found), the current path before
+ * the question, the question, and for continue the reply so far. */
+static json_t *model_messages(struct chat *c)
 {
 	struct req *r = c->r;
 	const char *prompt = settings_get(c->db, r->conf, &r->arena, "system_prompt");
 	const char *ctx = c->assist.model_context;
 	const char *system = ctx && *ctx ? arena_printf(&r->arena, "%s\n\n%s", prompt, ctx) : prompt;
+	const char *prefix = c->prefix ? c->prefix : "";
 	/* Roughly 4 bytes a token: what is left of the window after the
 	 * system message, this message and room for the reply. */
-	long budget = r->conf->context_tokens * 4 - (long)strlen(system) -
-		      (long)strlen(text) - c->opt.num_predict * 4;
+	long budget = r->conf->context_tokens * 4 - (long)strlen(system) - (long)strlen(c->question) -
+		      (long)strlen(prefix) - c->opt.num_predict * 4;
 	json_t *msgs = json_array();
 	if (*system)
 		json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "system", "content", system));
-	json_t *history = convo_prompt_history(c->db, c->turn.conversation_id, c->turn.user_message_id,
-					       budget > 0 ? (size_t)budget : 0);
+	json_t *history = branch_history(c->db, c->turn.history_id, budget > 0 ? (size_t)budget : 0);
 	json_array_extend(msgs, history);
 	json_decref(history);
-	json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "user", "content", text));
+	json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "user", "content", c->question));
+	if (*prefix)
+		json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "assistant", "content", prefix));
 	return msgs;
 }
 
-/* ---- the ending ---- */
-
-static int http_status_for(const char *code, bool none_available)
+static void reply(struct chat *c)
 {
-	if (strcmp(code, "llm_timeout") == 0)
-		return 504;
-	if (strcmp(code, "invalid_input") == 0)
-		return 400;
-	/* 503 when no backend could even be tried (all kept away by their
-	 * breakers), 502 when the ones tried failed. */
-	return none_available ? 503 : 502;
-}
-
-static void finish(struct chat *c, const char *status, const char *code, const char *message,
-		   const struct llm_result *res)
-{
-	struct convo_reply_end e = {
-		.content = buf_str(&c->reply), .status = status, .error_code = code,
-		.eval_count = res ? res->eval_count : 0, .prompt_eval_count = res ? res->prompt_eval_count : 0,
-		.duration_ms = res ? res->total_ms : -1, .first_token_ms = res ? res->first_token_ms : -1,
-	};
-	if (convo_finish_reply(c->db, c->turn.reply_id, &e) < 0)
-		fprintf(stderr, "microchat chat: could not store the end of reply %lld\n",
-			(long long)c->turn.reply_id);
-	struct req *r = c->r;
-	/* The request log counts the failure whether it was streamed or not. */
-	if (code)
-		r->error_code = code;
-	if (c->sse) {
-		if (code)
-			send_event(c, "error", json_pack("{s:s,s:s,s:I,s:s}", "code", code, "message", message,
-				   "message_id", (json_int_t)c->turn.reply_id, "status", status));
-		else
-			send_event(c, "done", json_pack("{s:I,s:s,s:I,s:I,s:I}",
-				   "message_id", (json_int_t)c->turn.reply_id, "status", status,
-				   "eval_count", (json_int_t)e.eval_count,
-				   "duration_ms", (json_int_t)(e.duration_ms < 0 ? 0 : e.duration_ms),
-				   "first_token_ms", (json_int_t)e.first_token_ms));
-		return;
-	}
-	json_t *reply = convo_message_json(c->db, c->turn.reply_id);
-	if (!reply) {
-		/* Deleted (another tab) while it was being written. */
-		resp_error(r, 404, "not_found", "the conversation was deleted while the reply was written");
-		return;
-	}
-	json_t *body = json_pack("{s:I,s:o,s:O,s:O}", "conversation_id", (json_int_t)c->turn.conversation_id,
-				 "message", reply, "intent", c->assist.intent, "context", c->assist.context);
-	if (code && strcmp(status, "error") == 0) {
-		json_object_set_new(body, "error", json_pack("{s:s,s:s}", "code", code, "message", message));
-		resp_json(r, http_status_for(code, c->trace.none_available), body);
+	struct stream s;
+	json_t *extra = json_pack("{s:O,s:O}", "intent", c->assist.intent, "context", c->assist.context);
+	stream_init(&s, c->r, c->db, wants_stream(c->r), c->prefix);
+	s.action = c->action;
+	s.model = c->model;
+	s.conversation_id = c->turn.conversation_id;
+	s.user_message_id = c->turn.user_message_id;
+	s.reply_id = c->turn.reply_id;
+	s.extra = extra;
+	s.fallback_answer = c->assist.fallback_answer;
+	s.opt = c->opt;
+	stream_start(&s);
+	if (c->assist.direct_answer) {
+		stream_answer(&s, c->assist.direct_answer, "done");
+	} else if (!c->model) {
+		stream_no_model(&s);
 	} else {
-		resp_json(r, 200, body);
+		json_t *msgs = model_messages(c);
+		stream_ask_model(&s, msgs);
+		json_decref(msgs);
 	}
+	stream_free(&s);
+	json_decref(extra);
 }
 
-static void answer_without_model(struct chat *c, const char *text, const char *status)
+/* send, regenerate, edit, continue: refused early when they must be, then
+ * the data looked up, the rows written and the reply streamed. */
+static void write_reply(struct req *r, struct db *db, const char *action)
 {
-	buf_puts(&c->reply, text);
-	send_event(c, "token", json_pack("{s:s}", "content", text));
-	finish(c, status, NULL, NULL, NULL);
-}
-
-static void ask_model(struct chat *c, const char *text)
-{
-	json_t *msgs = model_messages(c, text);
-	struct llm_callbacks cb = { .ctx = c, .on_token = on_token, .on_tick = on_tick };
-	struct llm_result res;
-	int rc = pool_chat(c->r, c->db, c->model, msgs, &c->opt, &cb, &res, &c->trace);
-	json_decref(msgs);
-	if (rc < 0) {
-		finish(c, "error", "llm_unavailable", "no model backend is configured", NULL);
+	struct chat c = { .r = r, .db = db, .action = action };
+	const char *conv_model = NULL;
+	if (!read_action(&c) || !read_options(&c))
+		return;
+	if (strcmp(action, "send") != 0)
+		conv_model = c.target.conversation_model;
+	else if (!read_conversation(&c, &conv_model))
+		return;
+	if (!within_quota(&c))
+		return;
+	if (assist_prepare(r, db, c.question, &c.assist) < 0) {
+		resp_internal(r, "understanding the message failed");
 		return;
 	}
-	if (res.outcome == LLM_DONE) {
-		finish(c, "done", NULL, NULL, &res);
-	} else if (res.outcome == LLM_STOPPED) {
-		finish(c, "stopped", NULL, NULL, &res);
-	} else if (res.tokens > 0) {
-		finish(c, "partial", res.error_code, res.error_message, &res);
-	} else if (c->assist.fallback_answer) {
-		/* The model is down, but the data can answer. */
-		answer_without_model(c, c->assist.fallback_answer, "fallback");
-	} else {
-		const char *code = strcmp(res.error_code, "not_found") == 0 ? "invalid_input" : res.error_code;
-		finish(c, "error", code, res.error_message, &res);
+	if (choose_model(&c, conv_model) && write_turn(&c)) {
+		assist_log(r, db, &c.assist, c.question, (long long)c.turn.reply_id);
+		reply(&c);
 	}
+	assist_release(&c.assist);
 }
-
-static void no_model(struct chat *c)
-{
-	c->trace.none_available = true;
-	finish(c, "error", "llm_unavailable", "no model is available: no backend answers", NULL);
-}
-
-/* ---- the two actions ---- */
 
 static void stop_reply(struct req *r, struct db *db)
 {
@@ -285,98 +343,27 @@ static void stop_reply(struct req *r, struct db *db)
 					     "status", status));
 }
 
-static bool start_turn(struct chat *c, const char *text)
-{
-	struct req *r = c->r;
-	int64_t conv = 0;
-	const char *conv_model = NULL;
-	if (req_field_int(r, "conversation_id", 0, 1, INT64_MAX, &conv) < 0) {
-		resp_error(r, 400, "invalid_input", "conversation_id must be a positive integer");
-		return false;
-	}
-	if (conv) {
-		int own = convo_owned(c->db, &r->arena, r->user.id, conv, &conv_model);
-		if (own <= 0) {
-			if (own < 0)
-				resp_internal(r, "loading the conversation failed");
-			else
-				resp_error(r, 404, "not_found", "no such conversation");
-			return false;
-		}
-	}
-	/* An empty model field is no model named, as in the settings. */
-	c->model = req_field(r, "model", NULL);
-	if (c->model && *c->model && !conf_model_name_ok(c->model)) {
-		resp_error(r, 400, "invalid_input", "model must be a model name such as llama3.2:1b");
-		return false;
-	}
-	if (!c->model || !*c->model)
-		c->model = conv_model && *conv_model ? conv_model : NULL;
-	if (!c->model && !c->assist.direct_answer)
-		c->model = pool_default_model(r, c->db);
-	c->turn.conversation_id = conv;
-	if (convo_start_turn(c->db, r->user.id, c->model, text, &c->turn) < 0) {
-		resp_internal(r, "storing the message failed");
-		return false;
-	}
-	return true;
-}
-
-static void send_message(struct req *r, struct db *db)
-{
-	struct chat c = { .r = r, .db = db, .sse = wants_stream(r) };
-	const char *text = req_field(r, "message", "");
-	size_t len = strlen(text);
-	if (len == 0 || strspn(text, " \t\r\n") == len || len > CHAT_MAX_MESSAGE) {
-		resp_error(r, 400, "invalid_input", "message must be 1 to %d bytes of text", CHAT_MAX_MESSAGE);
-		return;
-	}
-	if (!read_options(&c))
-		return;
-	if (assist_prepare(r, db, text, &c.assist) < 0) {
-		resp_internal(r, "understanding the message failed");
-		return;
-	}
-	buf_init(&c.reply, CHAT_MAX_REPLY);
-	if (start_turn(&c, text)) {
-		assist_log(r, db, &c.assist, text, (long long)c.turn.reply_id);
-		c.last_save_ms = c.last_ping_ms = util_mono_ms();
-		if (c.sse) {
-			resp_sse_begin(r);
-			send_event(&c, "meta", meta_json(&c));
-		}
-		if (c.assist.direct_answer)
-			answer_without_model(&c, c.assist.direct_answer, "done");
-		else if (!c.model && c.assist.fallback_answer)
-			answer_without_model(&c, c.assist.fallback_answer, "fallback");
-		else if (!c.model)
-			no_model(&c);
-		else
-			ask_model(&c, text);
-	}
-	buf_free(&c.reply);
-	assist_release(&c.assist);
-}
-
 static void handle(struct req *r)
 {
+	static const char *const writers[] = { "send", "regenerate", "edit", "continue" };
 	struct db *db = app_begin(r, "POST", APP_USER);
 	if (!db)
 		return;
 	const char *action = req_field(r, "action", "send");
-	if (strcmp(action, "stop") == 0)
+	if (strcmp(action, "stop") == 0) {
 		stop_reply(r, db);
-	else if (strcmp(action, "send") == 0)
-		send_message(r, db);
-	else
-		resp_error(r, 400, "invalid_input", "action must be send or stop");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		if (strcmp(action, writers[i]) == 0) {
+			write_reply(r, db, writers[i]);
+			return;
+		}
+	resp_error(r, 400, "invalid_input", "action must be send, stop, regenerate, edit or continue");
 }
 
 int main(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigterm;
-	sigaction(SIGTERM, &sa, NULL);
+	stream_catch_sigterm();
 	return app_main("chat", handle, APP_KIND);
 }

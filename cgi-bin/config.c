@@ -1,7 +1,9 @@
 /* config: the administrators' settings (system prompt, default model,
- * sampling, open registration), the account list with disable / enable and
- * the admin role, and the audit log of every change. */
+ * sampling, open registration, quotas), the account list with disable /
+ * enable, the admin role, a password reset, deletion and an account's own
+ * quota, and the audit log of every change. */
 #include "chat/accounts.h"
+#include "chat/accounts_admin.h"
 #include "core/app.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -201,6 +203,91 @@ static void change_user(struct req *r, struct db *db)
 	}
 }
 
+/* ---- resets, deletions, quotas ---- */
+
+static bool read_user_id(struct req *r, const char *action, int64_t *id)
+{
+	if (req_field_int(r, "user_id", 0, 1, INT64_MAX, id) <= 0) {
+		resp_error(r, 400, "invalid_input", "action=%s needs user_id", action);
+		return false;
+	}
+	if (*id == r->user.id && strcmp(action, "set_quota") != 0) {
+		resp_error(r, 400, "invalid_input", "%s is for other accounts: use your own account page",
+			   action);
+		return false;
+	}
+	return true;
+}
+
+/* ACCOUNTS_OK is answered by the caller. */
+static void refused(struct req *r, enum accounts_result rc)
+{
+	if (rc == ACCOUNTS_NOT_FOUND)
+		resp_error(r, 404, "not_found", "no such account");
+	else if (rc == ACCOUNTS_LAST_ADMIN)
+		resp_error(r, 409, "conflict", "this is the last active administrator: make another account admin first");
+	else
+		resp_internal(r, "changing the account failed");
+}
+
+static void reset_password(struct req *r, struct db *db)
+{
+	int64_t id;
+	const char *password = NULL;
+	if (!read_user_id(r, "reset_password", &id))
+		return;
+	enum accounts_result rc = accounts_reset_password(db, &r->arena, &r->user, id, &password);
+	if (rc != ACCOUNTS_OK) {
+		refused(r, rc);
+		return;
+	}
+	/* Their sessions ended: their cached snapshots must not answer. */
+	cache_bump(r->conf, id);
+	resp_json(r, 200, json_pack("{s:b,s:I,s:s,s:b}", "ok", 1, "user_id", (json_int_t)id,
+				     "temporary_password", password, "must_change_password", 1));
+}
+
+static void delete_user(struct req *r, struct db *db)
+{
+	int64_t id;
+	if (!read_user_id(r, "delete_user", &id))
+		return;
+	enum accounts_result rc = accounts_delete(db, &r->arena, &r->user, id);
+	if (rc != ACCOUNTS_OK) {
+		refused(r, rc);
+		return;
+	}
+	cache_bump(r->conf, id);
+	resp_json(r, 200, json_pack("{s:b,s:I}", "ok", 1, "user_id", (json_int_t)id));
+}
+
+/* A limit: empty or absent is the setting's (-1), 0 none. */
+static int read_limit(struct req *r, const char *name, int64_t *out)
+{
+	return req_field_int(r, name, -1, 0, 1000000000, out);
+}
+
+static void set_quota(struct req *r, struct db *db)
+{
+	int64_t id, messages, tokens;
+	if (!read_user_id(r, "set_quota", &id))
+		return;
+	if (read_limit(r, "messages_per_day", &messages) < 0 || read_limit(r, "tokens_per_day", &tokens) < 0) {
+		resp_error(r, 400, "invalid_input", "messages_per_day and tokens_per_day must be whole numbers "
+			   "from 0 (no limit) to 1000000000, or empty for the setting's");
+		return;
+	}
+	enum accounts_result rc = accounts_set_quota(db, &r->arena, &r->user, id, messages, tokens);
+	if (rc != ACCOUNTS_OK) {
+		refused(r, rc);
+		return;
+	}
+	cache_bump(r->conf, id);
+	resp_json(r, 200, json_pack("{s:b,s:I,s:o,s:o}", "ok", 1, "user_id", (json_int_t)id,
+		"messages_per_day", messages < 0 ? json_null() : json_integer((json_int_t)messages),
+		"tokens_per_day", tokens < 0 ? json_null() : json_integer((json_int_t)tokens)));
+}
+
 static void handle(struct req *r)
 {
 	struct db *db = app_begin(r, "GET,POST", APP_ADMIN);
@@ -215,8 +302,15 @@ static void handle(struct req *r)
 		change_settings(r, db);
 	else if (strcmp(action, "user") == 0)
 		change_user(r, db);
+	else if (strcmp(action, "reset_password") == 0)
+		reset_password(r, db);
+	else if (strcmp(action, "delete_user") == 0)
+		delete_user(r, db);
+	else if (strcmp(action, "set_quota") == 0)
+		set_quota(r, db);
 	else
-		resp_error(r, 400, "invalid_input", "action must be settings or user");
+		resp_error(r, 400, "invalid_input", "action must be settings, user, reset_password, delete_user "
+			   "or set_quota");
 }
 
 int main(void)

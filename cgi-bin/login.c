@@ -1,6 +1,9 @@
 /* login: POST logs in (throttled, same answer and time for a wrong name or
- * password); GET says who the current session belongs to. */
+ * password); GET says who the current session belongs to. Both say when an
+ * administrator's reset obliges the user to choose a new password first
+ * (the page then sends them to their account page). */
 #include "chat/accounts.h"
+#include "chat/accounts_self.h"
 #include "core/app.h"
 #include "core/auth.h"
 #include "core/db.h"
@@ -14,7 +17,8 @@ static void who_am_i(struct req *r, struct db *db)
 {
 	if (!auth_require_user(r, db))
 		return;
-	resp_json(r, 200, json_pack("{s:o}", "user", auth_user_json(r)));
+	resp_json(r, 200, json_pack("{s:o,s:b}", "user", auth_user_json(r), "must_change_password",
+				     accounts_must_change_password(db, r->user.id)));
 }
 
 static void log_in(struct req *r, struct db *db)
@@ -58,7 +62,8 @@ static void log_in(struct req *r, struct db *db)
 		resp_internal(r, "the new session could not be read back");
 		return;
 	}
-	resp_json(r, 200, json_pack("{s:o,s:s}", "user", auth_user_json(r), "token", token));
+	resp_json(r, 200, json_pack("{s:o,s:s,s:b}", "user", auth_user_json(r), "token", token,
+				     "must_change_password", accounts_must_change_password(db, acc.id)));
 }
 
 static void handle(struct req *r)

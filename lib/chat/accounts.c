@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define ACCOUNTS_SQL_COLUMNS "id, username, role, disabled, created_at, last_login_at"
+#define ACCOUNTS_SQL_COLUMNS "id, username, role, disabled, created_at, last_login_at, " \
+	"quota_messages_per_day, quota_tokens_per_day, must_change_password"
 
 struct account {
 	int64_t id;
@@ -110,11 +111,18 @@ int accounts_note_login(struct db *db, int64_t id)
 static json_t *account_row(sqlite3_stmt *st)
 {
 	const char *last = (const char *)sqlite3_column_text(st, 5);
-	return json_pack("{s:I,s:s,s:s,s:b,s:s,s:s?}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			 "username", (const char *)sqlite3_column_text(st, 1),
-			 "role", (const char *)sqlite3_column_text(st, 2),
-			 "disabled", sqlite3_column_int(st, 3),
-			 "created_at", (const char *)sqlite3_column_text(st, 4), "last_login_at", last);
+	json_t *u = json_pack("{s:I,s:s,s:s,s:b,s:s,s:s?,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+			      "username", (const char *)sqlite3_column_text(st, 1),
+			      "role", (const char *)sqlite3_column_text(st, 2),
+			      "disabled", sqlite3_column_int(st, 3),
+			      "created_at", (const char *)sqlite3_column_text(st, 4), "last_login_at", last,
+			      "must_change_password", sqlite3_column_int(st, 8));
+	/* The account's own quota (null: the setting's; 0: no limit). */
+	for (int i = 0; i < 2 && u; i++)
+		json_object_set_new(u, i ? "quota_tokens_per_day" : "quota_messages_per_day",
+				    sqlite3_column_type(st, 6 + i) == SQLITE_NULL ? json_null()
+				    : json_integer((json_int_t)sqlite3_column_int64(st, 6 + i)));
+	return u;
 }
 
 json_t *accounts_list_json(struct db *db, int limit)

@@ -1,5 +1,7 @@
-/* convo: conversations and their messages in the database: a turn's rows,
- * the reply as it grows and when it ends, listings and the prompt history. */
+/* convo: conversations and their messages in the database: the reply as
+ * it grows and when it ends, a stop asked for, listings, and what a user
+ * changes of a conversation (title, pin, archive, clear, delete). The rows
+ * of a turn are lib/chat/turn's, the tree of versions lib/chat/branch's. */
 #include "chat/convo.h"
 #include "core/arena.h"
 #include "core/db.h"
@@ -40,45 +42,6 @@ char *convo_title_from(struct arena *a, const char *text)
 	return n ? arena_strndup(a, text, n) : arena_strdup(a, "…");
 }
 
-static int insert_message(struct db *db, int64_t conv, const char *role, const char *content,
-			  const char *model, const char *status, int64_t *id)
-{
-	if (db_exec(db, "INSERT INTO messages(conversation_id, role, content, model, status) "
-			"VALUES (?1, ?2, ?3, ?4, ?5)", "Issss", conv, role, content, model, status) < 0)
-		return -1;
-	*id = db_last_id(db);
-	return 0;
-}
-
-int convo_start_turn(struct db *db, int64_t user_id, const char *model,
-		     const char *text, struct convo_turn *t)
-{
-	struct arena a;
-	arena_init(&a);
-	if (db_begin(db) < 0)
-		goto fail;
-	if (t->conversation_id == 0) {
-		if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
-			    "Iss", user_id, convo_title_from(&a, text), model) < 0)
-			goto fail;
-		t->conversation_id = db_last_id(db);
-		t->created = true;
-	} else if (db_exec(db, "UPDATE conversations SET model = ?2, updated_at = " NOW " WHERE id = ?1",
-			   "Is", t->conversation_id, model) < 0) {
-		goto fail;
-	}
-	if (insert_message(db, t->conversation_id, "user", text, NULL, "done", &t->user_message_id) < 0 ||
-	    insert_message(db, t->conversation_id, "assistant", "", model, "streaming", &t->reply_id) < 0 ||
-	    db_commit(db) < 0)
-		goto fail;
-	arena_free(&a);
-	return 0;
-fail:
-	db_rollback(db);
-	arena_free(&a);
-	return -1;
-}
-
 int convo_save_progress(struct db *db, int64_t reply_id, const char *content)
 {
 	return db_exec(db, "UPDATE messages SET content = ?2, updated_at = " NOW
@@ -117,33 +80,6 @@ int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 	return 1;
 }
 
-json_t *convo_prompt_history(struct db *db, int64_t conversation_id,
-			     int64_t before_id, size_t budget_bytes)
-{
-	json_t *newest_first = json_array();
-	sqlite3_stmt *st = db_query(db,
-		"SELECT role, content FROM messages WHERE conversation_id = ?1 AND id < ?2 "
-		"AND content != '' AND status != 'error' ORDER BY id DESC LIMIT 200",
-		"II", conversation_id, before_id);
-	size_t used = 0;
-	while (st && db_step(st) == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (used + len > budget_bytes)
-			break;
-		used += len;
-		json_array_append_new(newest_first, json_pack("{s:s,s:s}",
-			"role", (const char *)sqlite3_column_text(st, 0),
-			"content", (const char *)sqlite3_column_text(st, 1)));
-	}
-	if (st)
-		sqlite3_reset(st);
-	json_t *out = json_array();
-	for (size_t i = json_array_size(newest_first); i-- > 0;)
-		json_array_append(out, json_array_get(newest_first, i));
-	json_decref(newest_first);
-	return out;
-}
-
 static json_t *message_row(sqlite3_stmt *st)
 {
 	json_t *m = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s}",
@@ -155,10 +91,12 @@ static json_t *message_row(sqlite3_stmt *st)
 		"created_at", (const char *)sqlite3_column_text(st, 5));
 	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 		json_object_set_new(m, "error_code", json_string((const char *)sqlite3_column_text(st, 6)));
+	json_object_set_new(m, "parent_id", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null()
+				: json_integer((json_int_t)sqlite3_column_int64(st, 7)));
 	return m;
 }
 
-#define MESSAGE_COLUMNS "id, role, content, model, status, created_at, error_code"
+#define MESSAGE_COLUMNS "id, role, content, model, status, created_at, error_code, parent_id"
 
 json_t *convo_message_json(struct db *db, int64_t message_id)
 {
@@ -172,34 +110,22 @@ json_t *convo_message_json(struct db *db, int64_t message_id)
 	return m;
 }
 
-json_t *convo_messages_json(struct db *db, int64_t conversation_id)
-{
-	json_t *out = json_array();
-	sqlite3_stmt *st = db_query(db, "SELECT " MESSAGE_COLUMNS " FROM messages "
-				    "WHERE conversation_id = ?1 ORDER BY id", "I", conversation_id);
-	int rc;
-	while (st && (rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, message_row(st));
-	if (!st || rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	sqlite3_reset(st);
-	return out;
-}
-
+/* message_count counts every version of every message. */
 #define CONVO_COLUMNS "c.id, c.title, c.model, c.created_at, c.updated_at, " \
-	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.pinned, c.archived, " \
+	"EXISTS (SELECT 1 FROM shares s WHERE s.conversation_id = c.id)"
 
 static json_t *convo_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I}",
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:b,s:b,s:b}",
 		"id", (json_int_t)sqlite3_column_int64(st, 0),
 		"title", (const char *)sqlite3_column_text(st, 1),
 		"model", (const char *)sqlite3_column_text(st, 2),
 		"created_at", (const char *)sqlite3_column_text(st, 3),
 		"updated_at", (const char *)sqlite3_column_text(st, 4),
-		"message_count", (json_int_t)sqlite3_column_int64(st, 5));
+		"message_count", (json_int_t)sqlite3_column_int64(st, 5),
+		"pinned", sqlite3_column_int(st, 6), "archived", sqlite3_column_int(st, 7),
+		"shared", sqlite3_column_int(st, 8));
 }
 
 /* q as a LIKE pattern with its own % and _ taken literally. */
@@ -218,19 +144,19 @@ static char *like_pattern(struct arena *a, const char *q)
 }
 
 json_t *convo_list_json(struct db *db, int64_t user_id, const char *q,
-			int64_t limit, int64_t before)
+			int64_t limit, int64_t before, bool archived)
 {
 	struct arena a;
 	arena_init(&a);
 	const char *pattern = q && *q ? like_pattern(&a, q) : NULL;
 	sqlite3_stmt *st = db_query(db,
-		"SELECT " CONVO_COLUMNS " FROM conversations c WHERE c.user_id = ?1 "
+		"SELECT " CONVO_COLUMNS " FROM conversations c WHERE c.user_id = ?1 AND c.archived = ?5 "
 		"AND (?2 IS NULL OR c.title LIKE ?2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m "
 		"     WHERE m.conversation_id = c.id AND m.content LIKE ?2 ESCAPE '\\')) "
-		"AND (?3 = 0 OR (c.updated_at, c.id) < (SELECT updated_at, id FROM conversations "
-		"     WHERE id = ?3 AND user_id = ?1)) "
-		"ORDER BY c.updated_at DESC, c.id DESC LIMIT ?4",
-		"IsII", user_id, pattern, before, limit);
+		"AND (?3 = 0 OR (c.pinned, c.updated_at, c.id) < (SELECT pinned, updated_at, id "
+		"     FROM conversations WHERE id = ?3 AND user_id = ?1)) "
+		"ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?4",
+		"IsIIi", user_id, pattern, before, limit, archived ? 1 : 0);
 	json_t *out = json_array();
 	int rc = -1;
 	while (st && (rc = db_step(st)) == SQLITE_ROW)
@@ -269,6 +195,20 @@ int convo_rename(struct db *db, int64_t user_id, int64_t id, const char *title)
 	return changed(rc, db);
 }
 
+int convo_set_pinned(struct db *db, int64_t user_id, int64_t id, bool pinned)
+{
+	int rc = db_exec(db, "UPDATE conversations SET pinned = ?3 WHERE id = ?1 AND user_id = ?2",
+			 "IIi", id, user_id, pinned ? 1 : 0);
+	return changed(rc, db);
+}
+
+int convo_set_archived(struct db *db, int64_t user_id, int64_t id, bool archived)
+{
+	int rc = db_exec(db, "UPDATE conversations SET archived = ?3 WHERE id = ?1 AND user_id = ?2",
+			 "IIi", id, user_id, archived ? 1 : 0);
+	return changed(rc, db);
+}
+
 int convo_delete(struct db *db, int64_t user_id, int64_t id)
 {
 	int rc = db_exec(db, "DELETE FROM conversations WHERE id = ?1 AND user_id = ?2", "II", id, user_id);
@@ -283,6 +223,8 @@ int convo_clear(struct db *db, int64_t user_id, int64_t id)
 	if (db_int(db, &owned, "SELECT count(*) FROM conversations WHERE id = ?1 AND user_id = ?2",
 		   "II", id, user_id) < 0 ||
 	    (owned && db_exec(db, "DELETE FROM messages WHERE conversation_id = ?1", "I", id) < 0) ||
+	    /* A link to what is gone would show an empty shell: it goes too. */
+	    (owned && db_exec(db, "DELETE FROM shares WHERE conversation_id = ?1", "I", id) < 0) ||
 	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1", "I", id) < 0)) {
 		db_rollback(db);
 		return -1;

@@ -1,5 +1,7 @@
-/* convo: conversations and their messages in the database: a turn's rows,
- * the reply as it grows and when it ends, listings and the prompt history. */
+/* convo: conversations and their messages in the database: the reply as
+ * it grows and when it ends, a stop asked for, listings, and what a user
+ * changes of a conversation (title, pin, archive, clear, delete). The rows
+ * of a turn are lib/chat/turn's, the tree of versions lib/chat/branch's. */
 #ifndef MC_CONVO_H
 #define MC_CONVO_H
 
@@ -10,22 +12,9 @@
 struct arena;
 struct db;
 
-struct convo_turn {
-	int64_t conversation_id;   /* 0 on input: start a new conversation */
-	int64_t user_message_id;
-	int64_t reply_id;          /* the assistant message, status "streaming" */
-	bool created;
-};
-
 /* The conversation if it exists and belongs to user_id: 1, else 0; -1 on error.
  * *model gets its model (may be NULL). */
 int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, const char **model);
-
-/* In one short transaction: create the conversation when needed (titled
- * from the message), store the user's message and an empty reply with
- * status "streaming", and remember the model. 0, or -1 on error. */
-int convo_start_turn(struct db *db, int64_t user_id, const char *model,
-		     const char *text, struct convo_turn *t);
 
 /* Save the reply so far (status stays "streaming"). */
 int convo_save_progress(struct db *db, int64_t reply_id, const char *content);
@@ -46,19 +35,16 @@ bool convo_cancel_requested(struct db *db, int64_t reply_id);
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 			 int64_t message_id, const char **status);
 
-/* The earlier turns of a conversation, oldest first, as model messages
- * ({"role","content"}), newest kept first within budget_bytes. */
-json_t *convo_prompt_history(struct db *db, int64_t conversation_id,
-			     int64_t before_id, size_t budget_bytes);
-
-/* API.md objects. */
+/* API.md objects. The list: pinned first, then the newest; the archived
+ * ones only (archived) or all but them. */
 json_t *convo_message_json(struct db *db, int64_t message_id);
 json_t *convo_list_json(struct db *db, int64_t user_id, const char *q,
-			int64_t limit, int64_t before);
+			int64_t limit, int64_t before, bool archived);
 json_t *convo_json(struct db *db, int64_t user_id, int64_t id);
-json_t *convo_messages_json(struct db *db, int64_t conversation_id);
 
 int convo_rename(struct db *db, int64_t user_id, int64_t id, const char *title);
+int convo_set_pinned(struct db *db, int64_t user_id, int64_t id, bool pinned);
+int convo_set_archived(struct db *db, int64_t user_id, int64_t id, bool archived);
 int convo_delete(struct db *db, int64_t user_id, int64_t id);
 int convo_clear(struct db *db, int64_t user_id, int64_t id);
 

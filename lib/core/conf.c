@@ -85,6 +85,17 @@ static const struct conf_key conf_keys[] = {
 	    "longest reply in tokens (a message may ask for its own)"),
 	KEY(open_registration, "open_registration", "OPEN_REGISTRATION", CONF_BOOL, "1", 0, 1, CONF_ADMIN,
 	    "anyone may register (the first account always may: it is the admin)"),
+
+	/* Quotas: counted from the replies stored today (UTC); administrators
+	 * are never limited, and an account may have its own (config set_quota). */
+	KEY(quota_user_messages_per_day, "quota_user_messages_per_day", "QUOTA_USER_MESSAGES_PER_DAY", CONF_INT,
+	    "0", 0, 1000000000, CONF_ADMIN, "messages a user may send per day (0: no limit)"),
+	KEY(quota_user_tokens_per_day, "quota_user_tokens_per_day", "QUOTA_USER_TOKENS_PER_DAY", CONF_INT,
+	    "0", 0, 1000000000, CONF_ADMIN, "model output tokens a user may use per day (0: no limit)"),
+	KEY(quota_guest_messages_per_day, "quota_guest_messages_per_day", "QUOTA_GUEST_MESSAGES_PER_DAY",
+	    CONF_INT, "0", 0, 1000000000, CONF_ADMIN, "messages a visitor may send per day (0: no limit)"),
+	KEY(quota_guest_tokens_per_day, "quota_guest_tokens_per_day", "QUOTA_GUEST_TOKENS_PER_DAY", CONF_INT,
+	    "0", 0, 1000000000, CONF_ADMIN, "model output tokens a visitor may use per day (0: no limit)"),
 };
 
 const struct conf_key *conf_key_at(size_t i)

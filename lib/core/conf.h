@@ -47,6 +47,12 @@ struct conf {
 	double top_p;
 	long num_predict;
 	bool open_registration;
+
+	/* Quotas (issue 13): messages and model tokens per UTC day; 0 = none. */
+	long quota_user_messages_per_day;
+	long quota_user_tokens_per_day;
+	long quota_guest_messages_per_day;
+	long quota_guest_tokens_per_day;
 };
 
 enum conf_kind {

@@ -41,6 +41,7 @@ void req_begin(struct req *r, struct io *io, const char *program, const struct c
 	r->authorization = env(r, "HTTP_AUTHORIZATION");
 	r->accept = env(r, "HTTP_ACCEPT");
 	r->user_agent = env(r, "HTTP_USER_AGENT");
+	r->script_name = env(r, "SCRIPT_NAME");
 	const char *https = env(r, "HTTPS");
 	r->https = https && util_streq_nocase(https, "on");
 	const char *cl = env(r, "CONTENT_LENGTH");
@@ -420,6 +421,11 @@ static int parse_body(struct req *r, const char *body, size_t n, const char **wh
 	const char *ct = r->content_type ? r->content_type : "";
 	if (type_is(ct, "application/x-www-form-urlencoded"))
 		return req_parse_urlencoded(r, body, n, why);
+	if (type_is(ct, "application/json") && r->keep_json_body) {
+		r->json_body = body;
+		r->json_body_len = n;
+		return 0;
+	}
 	if (type_is(ct, "application/json"))
 		return req_parse_json(r, body, n, why);
 	if (type_is(ct, "multipart/form-data")) {

@@ -58,12 +58,19 @@ struct req {
 	const char *authorization;
 	const char *accept;
 	const char *user_agent;
+	const char *script_name;  /* "/prefix/cgi-bin/NAME": where the site lives */
 	bool https;
 	size_t content_length;
 
 	struct req_field fields[REQ_MAX_FIELDS];
 	int nfields;
 	bool body_parsed;
+	/* Set before the body is parsed by a program that reads a JSON body
+	 * whole (import: it may be an array): the body is kept in json_body
+	 * instead of being read as fields. */
+	bool keep_json_body;
+	const char *json_body;
+	size_t json_body_len;
 
 	struct req_user user;
 

@@ -83,6 +83,32 @@ void resp_json_text(struct req *r, int status, const char *body, size_t len)
 	buf_free(&out);
 }
 
+void resp_download(struct req *r, const char *content_type, const char *filename,
+		   const char *body, size_t len)
+{
+	if (r->responded) {
+		fprintf(stderr, "microchat %s: answer already sent, dropping a download\n", r->program);
+		return;
+	}
+	char name[128];
+	size_t n = 0;
+	for (const char *p = filename; *p && n < sizeof(name) - 1; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '.' || c == '_' || c == '-';
+		name[n++] = ok ? c : '-';
+	}
+	name[n] = '\0';
+	struct buf out;
+	buf_init(&out, 0);
+	send_head(r, 200, content_type, "no-store", &out);
+	buf_printf(&out, "Content-Disposition: attachment; filename=\"%s\"\r\n", name);
+	buf_printf(&out, "Content-Length: %zu\r\n\r\n", len);
+	buf_append(&out, body, len);
+	write_out(r, out.data, out.len, false);
+	buf_free(&out);
+}
+
 /* The 500 of an answer that could not be built: written from a constant,
  * so it cannot fail the way the answer did. */
 static void answer_unbuilt(struct req *r, int status)

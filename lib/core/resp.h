@@ -14,6 +14,11 @@ void resp_header(struct req *r, const char *line);
 void resp_json(struct req *r, int status, json_t *obj);
 /* The same with a body already serialised (an answer from the cache). */
 void resp_json_text(struct req *r, int status, const char *body, size_t len);
+/* A file to save (export, backup): body as content_type, with a
+ * Content-Disposition that names it filename (anything but
+ * A-Z a-z 0-9 . _ - becomes '-'). */
+void resp_download(struct req *r, const char *content_type, const char *filename,
+		   const char *body, size_t len);
 /* The API.md error envelope {"error": {"code", "message"}}. */
 void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

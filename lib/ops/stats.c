@@ -9,6 +9,7 @@
 #include "models/backend.h"
 #include "core/db.h"
 #include "ops/pctl.h"
+#include "ops/stats_feedback.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -485,7 +486,8 @@ static json_t *build(struct stats *s, const char *backends)
 	    set_part(body, "intents", intents_json(s)) < 0 ||
 	    set_part(body, "top_products", products_json(s)) < 0 ||
 	    set_part(body, "errors", errors_json(s)) < 0 ||
-	    set_part(body, "backends", backends_json(s, backends)) < 0) {
+	    set_part(body, "backends", backends_json(s, backends)) < 0 ||
+	    set_part(body, "feedback", stats_feedback_json(s->db, w->start, w->end)) < 0) {
 		json_decref(body);
 		return NULL;
 	}

@@ -93,7 +93,7 @@ test('rename, clear and delete', async () => {
   assert.equal(del.status, 200);
   assert.equal((await api(stack, `/cgi-bin/history?id=${ids[2]}`, { token: ana.token })).status, 404);
   assert.equal(stack.sql(`SELECT count(*) AS n FROM messages WHERE conversation_id=${ids[2]}`)[0].n, 0);
-  const unknown = await api(stack, '/cgi-bin/history', { token: ana.token, form: { action: 'archive', id: ids[0] } });
+  const unknown = await api(stack, '/cgi-bin/history', { token: ana.token, form: { action: 'explode', id: ids[0] } });
   assert.equal(unknown.status, 400);
   const noId = await api(stack, '/cgi-bin/history', { token: ana.token, form: { action: 'delete' } });
   assert.equal(noId.status, 400);
