@@ -152,6 +152,43 @@ cgi 'history rename' 200 history POST -a "$TOKEN" -t $JSON -b "{\"action\":\"ren
 cgi 'history, a conversation that does not exist' 404 history GET -a "$TOKEN" -q 'id=999999'
 cgi 'history without a session' 401 history GET
 
+# Working with replies, feedback, share, export and import.
+cgi 'history one conversation (for its reply ids)' 200 history GET -a "$TOKEN" -q "id=$CONVO"
+REPLY=$(field '[.messages[] | select(.role == "assistant")][0].id')
+QUESTION=$(field '[.messages[] | select(.role == "user")][0].id')
+cgi 'chat regenerate, streamed' 200 chat POST -a "$TOKEN" -A text/event-stream -t $FORM \
+	-b "action=regenerate&message_id=$REPLY"
+cgi 'chat edit, JSON answer' 200 chat POST -a "$TOKEN" -t $FORM -b "action=edit&message_id=$QUESTION&message=otra+vez"
+cgi 'chat regenerate a question' 400 chat POST -a "$TOKEN" -t $FORM -b "action=regenerate&message_id=$QUESTION"
+cgi 'chat continue a done reply' 400 chat POST -a "$TOKEN" -t $FORM -b "action=continue&message_id=$REPLY"
+cgi 'history switch back' 200 history POST -a "$TOKEN" -t $FORM -b "action=switch&id=$CONVO&message_id=$REPLY"
+cgi 'history pin' 200 history POST -a "$TOKEN" -t $FORM -b "action=pin&id=$CONVO"
+cgi 'history archived list' 200 history GET -a "$TOKEN" -q 'archived=1'
+cgi 'feedback down with a comment' 200 feedback POST -a "$TOKEN" -t $JSON \
+	-b "{\"message_id\":$REPLY,\"rating\":\"down\",\"comment\":\"no sirve\"}"
+cgi 'feedback on a question' 400 feedback POST -a "$TOKEN" -t $FORM -b "message_id=$QUESTION&rating=up"
+cgi 'history share' 200 history POST -a "$TOKEN" -t $FORM -b "action=share&id=$CONVO"
+SHARE=$(field .share.token)
+cgi 'shared, without a session' 200 shared GET -q "token=$SHARE"
+cgi 'shared, unknown token' 404 shared GET -q 'token=nope'
+cgi 'export one as Markdown' 200 export GET -a "$TOKEN" -q "id=$CONVO&format=md"
+cgi 'export all as JSON' 200 export GET -a "$TOKEN" -q 'format=json'
+EXPORT=$(cat "$TMP/body")
+cgi 'import the export (JSON body)' 200 import POST -a "$TOKEN" -t $JSON -b "$EXPORT"
+cgi 'import a ChatGPT file (multipart)' 200 import POST -a "$TOKEN" -t 'multipart/form-data; boundary=XyZ' \
+	-b $'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="conversations.json"\r\nContent-Type: application/json\r\n\r\n[{"title":"t","current_node":"b","mapping":{"a":{"id":"a","parent":null,"children":["b"],"message":{"author":{"role":"user"},"create_time":1700000000,"content":{"content_type":"text","parts":["hola"]}}},"b":{"id":"b","parent":"a","children":[],"message":{"author":{"role":"assistant"},"content":{"content_type":"text","parts":["chao"]},"metadata":{"model_slug":"gpt-4o"}}}}}]\r\n--XyZ--\r\n'
+cgi 'import a file that is neither' 400 import POST -a "$TOKEN" -t $JSON -b '[{"title":"no mapping"},42]'
+cgi 'import malformed JSON' 400 import POST -a "$TOKEN" -t $JSON -b '{"format": "microchat", '
+cgi 'history unshare' 200 history POST -a "$TOKEN" -t $FORM -b "action=unshare&id=$CONVO"
+
+# The account page.
+cgi 'account' 200 account GET -a "$TOKEN"
+cgi 'account, wrong current password' 401 account POST -a "$TOKEN" -t $FORM \
+	-b 'action=password&current_password=no+es+esta&new_password=otra+clave+larga'
+cgi 'account, new password' 200 account POST -a "$TOKEN" -t $FORM \
+	-b 'action=password&current_password=contrase%C3%B1a+larga&new_password=otra+clave+larga'
+cgi 'account, revoke an unknown session' 404 account POST -a "$TOKEN" -t $FORM -b 'action=revoke&session_id=999999'
+
 # The shop's programs, when built.
 cgi 'catalog categories' 200 catalog GET -a "$TOKEN"
 cgi 'catalog search' 200 catalog GET -a "$TOKEN" -q 'q=arroz&max_price=5000'
@@ -167,6 +204,17 @@ cgi 'invalid UTF-8 (form)' 400 register POST -t $FORM -b 'username=ana%FF%FE&pas
 cgi 'invalid UTF-8 (JSON)' 400 chat POST -a "$TOKEN" -t $JSON -b $'{"message":"\xff\xfe"}'
 cgi 'a NUL byte in a field' 400 login POST -t $FORM -b 'username=a%00b&password=clave+larga+1'
 cgi 'wrong method' 405 history PUT -a "$TOKEN"
+
+# Administrators' account actions (valeria, the first account, is the admin).
+cgi 'register a second account' 201 register POST -t $FORM -b 'username=tomas&password=clave+de+tomas'
+SECOND=$(field .user.id)
+SECOND_TOKEN=$(field .token)
+cgi 'config set_quota' 200 config POST -a "$TOKEN" -t $FORM -b "action=set_quota&user_id=$SECOND&messages_per_day=1"
+cgi 'chat within the quota' 200 chat POST -a "$SECOND_TOKEN" -t $FORM -b 'message=una'
+cgi 'chat over the quota' 429 chat POST -a "$SECOND_TOKEN" -t $FORM -b 'message=dos'
+cgi 'config reset_password' 200 config POST -a "$TOKEN" -t $FORM -b "action=reset_password&user_id=$SECOND"
+cgi 'config delete_user' 200 config POST -a "$TOKEN" -t $FORM -b "action=delete_user&user_id=$SECOND"
+cgi 'account delete, the last administrator' 409 account POST -a "$TOKEN" -t $FORM -b 'action=delete&password=otra+clave+larga'
 
 cgi 'logout' 200 logout POST -a "$TOKEN"
 cgi 'the token no longer works' 401 login GET -a "$TOKEN"
