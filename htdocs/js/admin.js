@@ -7,11 +7,13 @@ import { t, onLangChange } from './i18n.js';
 import { startAdminPage } from './guard.js';
 import { dateTime } from './format.js';
 import { describeError } from './errors.js';
+import { accountButtons, initQuotaSettings } from './admin-accounts.js';
 
 const CONFIG = '/cgi-bin/config';
 let me = null;
 let config = null;
 let modelNames = [];
+let quotas = null;
 
 async function loadConfig({ fillForm = false } = {}) {
   try {
@@ -22,7 +24,10 @@ async function loadConfig({ fillForm = false } = {}) {
     else showAlert('#admin-error', describeError(err));
     return;
   }
-  if (fillForm) fill();
+  if (fillForm) {
+    fill();
+    quotas.fill();
+  }
   renderUsers();
   renderAudit();
 }
@@ -107,7 +112,8 @@ function userRow(user) {
     el('td', { class: 'nowrap', text: user.last_login_at ? dateTime(user.last_login_at) : '—' }),
     el('td', { class: 'row-actions' },
       userButton(user, 'toggle-disabled', t(disabled ? 'admin.enable' : 'admin.disable'), { disabled: disabled ? 0 : 1 }, !disabled),
-      userButton(user, 'toggle-admin', t(isAdmin ? 'admin.remove_admin' : 'admin.make_admin'), { role: isAdmin ? 'user' : 'admin' }, isAdmin)));
+      userButton(user, 'toggle-admin', t(isAdmin ? 'admin.remove_admin' : 'admin.make_admin'), { role: isAdmin ? 'user' : 'admin' }, isAdmin),
+      ...accountButtons(user, { me, reload: () => loadConfig(), status: (text, kind) => showAlert('#users-status', text, kind) })));
 }
 
 function userButton(user, testid, label, change, danger) {
@@ -170,6 +176,7 @@ async function start() {
   me = await startAdminPage();
   if (!me) return;
   $('#config-form').addEventListener('submit', save);
+  quotas = initQuotaSettings(() => config, () => loadConfig());
   onLangChange(() => {
     renderUsers();
     renderAudit();

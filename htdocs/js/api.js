@@ -4,12 +4,13 @@
 const unauthorizedHandlers = new Set();
 
 export class ApiError extends Error {
-  constructor(message, { code = 'internal', status = 0, retryAfter = null } = {}) {
+  constructor(message, { code = 'internal', status = 0, retryAfter = null, body = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.retryAfter = retryAfter;
+    this.body = body; // the whole error answer: reset_at of a quota, errors of an import
   }
 }
 
@@ -39,8 +40,9 @@ export function parseRetryAfter(value) {
 export async function errorFromResponse(res) {
   let code = `http_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
+  let body = null;
   try {
-    const body = await res.json();
+    body = await res.json();
     if (body && body.error) {
       code = body.error.code || code;
       message = body.error.message || message;
@@ -49,7 +51,7 @@ export async function errorFromResponse(res) {
     /* not JSON: keep the status line */
   }
   const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
-  return new ApiError(message, { code, status: res.status, retryAfter });
+  return new ApiError(message, { code, status: res.status, retryAfter, body });
 }
 
 function withQuery(path, params) {

@@ -59,7 +59,7 @@ function bindForm(form, path, onSuccess) {
     try {
       const data = await postForm(path, { username, password }, { allow401: true });
       form.reset();
-      await onSuccess(data.user);
+      await onSuccess(data.user, data);
     } catch (err) {
       failed(err, submit);
     } finally {

@@ -1,6 +1,7 @@
-// chat.js — the conversation view: opens a conversation, sends a message and follows the
-// SSE reply token by token, stops it, and resumes following a reply that is still being
-// generated (after a reload) by polling the history.
+// chat.js — the conversation view: opens a conversation (its current path), sends a message
+// and follows the SSE reply token by token, stops it, streams the actions on a reply
+// (regenerate, edit, continue, retry: replies.js) the same way, and resumes following a
+// reply that is still being generated (after a reload) by polling the history.
 
 import { request, getJSON, postForm, ApiError } from './api.js';
 import { readEvents, eventJSON } from './sse.js';
@@ -9,15 +10,27 @@ import { t, onLangChange } from './i18n.js';
 import { describeError } from './errors.js';
 import { toast } from './toast.js';
 import { pollReply, findMessage } from './follow.js';
+import { replyHandlers } from './replies.js';
 
 const CHAT = '/cgi-bin/chat';
 const HISTORY = '/cgi-bin/history';
 
 let ui; // { scroller, list, empty, jump, composer, sidebar, models }
 const state = { convId: null, bubbles: [], stream: null, poll: null, loadSeq: 0, stick: true };
+let handlers; // what the buttons of a message do (replies.js)
 
 export function initChat(deps) {
   ui = deps;
+  handlers = replyHandlers({
+    conversation: () => state.convId,
+    busy: isBusy,
+    bubbles: () => state.bubbles,
+    addBubble,
+    removeFrom,
+    stream: runStream,
+    show: (data) => { if (!isBusy()) showConversation(data, { keepScroll: true }); },
+    model: () => ui.models.value(),
+  });
   ui.scroller.addEventListener('scroll', () => {
     state.stick = nearBottom();
     ui.jump.hidden = state.stick;
@@ -46,11 +59,18 @@ function clearView() {
 }
 
 function addBubble(message) {
-  const bubble = new Bubble(message);
+  const bubble = new Bubble(message, handlers);
   state.bubbles.push(bubble);
   ui.empty.hidden = true;
   ui.list.append(bubble.node);
   return bubble;
+}
+
+// Takes bubble and every one after it off the view (a new version replaces them).
+function removeFrom(bubble) {
+  const at = state.bubbles.indexOf(bubble);
+  if (at < 0) return;
+  for (const gone of state.bubbles.splice(at)) gone.node.remove();
 }
 
 function nearBottom() {
@@ -139,12 +159,18 @@ function openFailed(err) {
   bubble.setNote(() => describeError(err), 'error');
 }
 
-function showConversation(data) {
+function showConversation(data, { keepScroll = false } = {}) {
   const messages = Array.isArray(data.messages) ? data.messages : [];
+  const top = ui.scroller.scrollTop;
+  if (keepScroll) {
+    state.bubbles = [];
+    ui.list.replaceChildren();
+  }
   if (data.conversation?.model) ui.models.choose(data.conversation.model);
   for (const message of messages) addBubble(message);
   ui.empty.hidden = messages.length > 0;
-  scrollToBottom(true);
+  if (keepScroll) ui.scroller.scrollTop = top;
+  else scrollToBottom(true);
   const last = lastAssistant();
   if (last && last.node.dataset.status === 'streaming') follow(state.convId, last.node.dataset.id, last);
 }
@@ -163,15 +189,23 @@ export async function send(text) {
   const model = ui.models.value();
   const user = addBubble({ role: 'user', content: text, status: 'done' });
   const bubble = addBubble({ role: 'assistant', status: 'streaming', model });
+  await runStream({ fields: { message: text, conversation_id: state.convId ?? undefined, model: model || undefined },
+    user, bubble, text, restoreText: true });
+}
+
+// Streams one reply into bubble: a message sent, or an action on a reply (fields.action).
+// user is the question's bubble (its id comes with the meta event).
+async function runStream({ fields, user, bubble, text, restoreText = false }) {
   bubble.showTyping();
   scrollToBottom(true);
-  const stream = { controller: new AbortController(), bubble, user, text, convId: state.convId, messageId: null };
+  const stream = { controller: new AbortController(), bubble, user, text, convId: state.convId, messageId: null,
+    restoreText, action: fields.action || 'send' };
   state.stream = stream;
   setBusy(true);
   try {
     const res = await request(CHAT, {
       method: 'POST',
-      fields: { message: text, conversation_id: stream.convId ?? undefined, model: model || undefined },
+      fields,
       headers: { Accept: 'text/event-stream' },
       signal: stream.controller.signal,
     });
@@ -184,7 +218,12 @@ export async function send(text) {
       state.stream = null;
       setBusy(false);
     }
-    if (!stream.detached) ui.sidebar.refresh();
+    if (!stream.detached) {
+      ui.sidebar.refresh();
+      window.dispatchEvent(new CustomEvent('microchat:usage'));
+      // A new version: read the conversation again for its versions and ids.
+      if (stream.action !== 'send') handlers.reload(stream.convId);
+    }
   }
 }
 
@@ -210,8 +249,10 @@ function onMeta(stream, data) {
     if (!stream.detached && isNew) adoptConversation(stream, id, data.model);
   }
   if (data.message_id) stream.messageId = data.message_id;
-  if (data.user_message_id) stream.user.update({ id: data.user_message_id });
+  if (data.user_message_id) stream.user?.update({ id: data.user_message_id });
   stream.bubble.update({ id: data.message_id, model: data.model, intent: data.intent, context: data.context });
+  // continue: the reply starts with the text it already had.
+  if (typeof data.content === 'string' && data.content) stream.bubble.appendText(data.content);
 }
 
 function adoptConversation(stream, id, model) {
@@ -256,7 +297,7 @@ function onJSONReply(stream, data) {
 
 function onFailure(stream, err) {
   // Refused before it was stored (or the session ended): give the text back to the user.
-  if (err instanceof ApiError && err.status >= 400 && err.status < 500) ui.composer.restore(stream.text);
+  if (stream.restoreText && err instanceof ApiError && err.status >= 400 && err.status < 500) ui.composer.restore(stream.text);
   if (stream.detached) return;
   if (stream.stopped) {
     stream.bubble.finish('stopped');

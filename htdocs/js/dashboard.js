@@ -8,6 +8,7 @@ import { onThemeChange } from './theme.js';
 import { startAdminPage } from './guard.js';
 import { destroyAll } from './charts.js';
 import { renderCharts } from './dashboard-charts.js';
+import { renderFeedback } from './dashboard-feedback.js';
 import { number, ms, clock } from './format.js';
 import { describeError } from './errors.js';
 
@@ -64,6 +65,7 @@ function render() {
   renderTotals();
   renderCharts(stats);
   renderBackends();
+  renderFeedback(stats);
   renderUpdated();
 }
 

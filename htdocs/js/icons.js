@@ -31,6 +31,19 @@ const SHAPES = {
   logout: ['M14 4.5h4a1.5 1.5 0 0 1 1.5 1.5v12a1.5 1.5 0 0 1-1.5 1.5h-4', 'M10 16.5 5.5 12 10 7.5', 'M5.5 12H15'],
   refresh: ['M19.5 12a7.5 7.5 0 1 1-2.2-5.3', 'M19.5 4.5v4h-4'],
   sidebar: [{ tag: 'rect', x: 3.5, y: 4.5, width: 17, height: 15, rx: 2.5 }, 'M9.5 4.5v15'],
+  // Working with replies, the sidebar's and the account's actions.
+  'thumb-up': ['M7.5 10.5v9H4.5v-9z', 'M7.5 10.5 11 4a2 2 0 0 1 2.5 2.2l-.6 3.3h5.3a2 2 0 0 1 2 2.3l-1.1 6.2a2 2 0 0 1-2 1.5H7.5'],
+  'thumb-down': ['M7.5 13.5v-9H4.5v9z', 'M7.5 13.5 11 20a2 2 0 0 0 2.5-2.2l-.6-3.3h5.3a2 2 0 0 0 2-2.3l-1.1-6.2a2 2 0 0 0-2-1.5H7.5'],
+  'chevron-left': ['M14.5 6 8.5 12l6 6'],
+  'chevron-right': ['M9.5 6l6 6-6 6'],
+  play: ['M8 5.5v13l10.5-6.5z'],
+  pushpin: ['M9 4.5h6', 'M10 4.5v5l-3 3.5h10l-3-3.5v-5', 'M12 13v6.5'],
+  archive: [{ tag: 'rect', x: 3.5, y: 4.5, width: 17, height: 4.5, rx: 1 }, 'M5 9v9.5a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V9', 'M10 13h4'],
+  share: [{ tag: 'circle', cx: 17.5, cy: 6, r: 2.5 }, { tag: 'circle', cx: 6.5, cy: 12, r: 2.5 }, { tag: 'circle', cx: 17.5, cy: 18, r: 2.5 }, 'm8.7 10.8 6.6-3.6', 'm8.7 13.2 6.6 3.6'],
+  download: ['M12 4.5v11', 'M7.5 11 12 15.5 16.5 11', 'M5 19.5h14'],
+  upload: ['M12 15.5v-11', 'M7.5 9 12 4.5 16.5 9', 'M5 19.5h14'],
+  user: [{ tag: 'circle', cx: 12, cy: 8.5, r: 3.5 }, 'M5 19.5a7 7 0 0 1 14 0'],
+  keyboard: [{ tag: 'rect', x: 3, y: 6.5, width: 18, height: 11, rx: 2 }, 'M7 10.5h.01', 'M10.5 10.5h.01', 'M14 10.5h.01', 'M17.5 10.5h.01', 'M8 14h8'],
 };
 
 export function icon(name, className = 'icon') {

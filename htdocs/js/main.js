@@ -12,11 +12,15 @@ import { initSidebar } from './sidebar.js';
 import { initModels } from './models.js';
 import { initComposer } from './composer.js';
 import { describeError } from './errors.js';
+import { initAccountMenu, usageLeft } from './account-menu.js';
+import { initShortcuts, showShortcuts } from './shortcuts.js';
+import { number } from './format.js';
 import * as chat from './chat.js';
 
 let sidebar;
 let models;
 let composer;
+let accountMenu;
 let signedIn = false;
 
 function hashId() {
@@ -26,9 +30,15 @@ function hashId() {
 
 // The view appears once the model list and the conversations are in (or after a
 // short wait when a backend is slow), so it does not flicker from empty to full.
-async function showChatView(user) {
+async function showChatView(user, answer = {}) {
+  // A password an administrator reset must be changed before anything else.
+  if (answer.must_change_password) {
+    location.replace('account.html#password');
+    return;
+  }
   signedIn = true;
   showUser(user);
+  accountMenu.refresh();
   const ready = Promise.all([models.load(), restoreConversation()]);
   await Promise.race([ready, sleep(1500)]);
   if (!signedIn) return;
@@ -73,6 +83,9 @@ function wire() {
     onDeleted: (id) => {
       if (String(chat.currentConversation()) === String(id)) chat.newChat();
     },
+    archivedToggle: $('#archived-toggle'),
+    importButton: $('#import-button'),
+    exportButton: $('#export-all'),
   });
   models = initModels($('#model-picker'));
   composer = initComposer({
@@ -96,11 +109,20 @@ function wire() {
   for (const button of $$('[data-suggest]')) {
     button.addEventListener('click', () => composer.fill(t(`suggest.${button.dataset.suggest}.prompt`)));
   }
-  $('#new-chat').addEventListener('click', () => {
+  const startNewChat = () => {
     sidebar.closeDrawer();
     chat.newChat();
     composer.focus();
+  };
+  $('#new-chat').addEventListener('click', startNewChat);
+  accountMenu = initAccountMenu({
+    button: $('#account-toggle'),
+    onShortcuts: showShortcuts,
+    onImported: () => sidebar.refresh(),
+    onUsage: showQuotaNote,
   });
+  $('#shortcuts-button').addEventListener('click', showShortcuts);
+  initShortcuts({ newChat: startNewChat, focusComposer: () => composer.focus(), stop: () => chat.stop(), busy: chat.isBusy });
   window.addEventListener('popstate', () => {
     if (!signedIn) return;
     const id = hashId();
@@ -112,14 +134,26 @@ function wire() {
   onUnauthorized(() => { if (signedIn) showAuthView(t('auth.session_expired')); });
 }
 
+// Near the end of today's quota, the page says so above the message box.
+function showQuotaNote(usage) {
+  const note = $('#quota-note');
+  const left = usageLeft(usage);
+  note.hidden = !left;
+  if (!left) return;
+  const parts = [];
+  if (left.messages !== undefined) parts.push(t('usage.left_messages', { n: number(left.messages) }));
+  if (left.tokens !== undefined) parts.push(t('usage.left_tokens', { n: number(left.tokens) }));
+  note.textContent = parts.join(' · ');
+}
+
 async function start() {
   initTheme();
   hydrateIcons();
   applyI18n();
   wire();
   try {
-    const data = await getJSON('/cgi-bin/login', undefined, { allow401: true });
-    showChatView(data.user);
+    const data = await getJSON('cgi-bin/login', undefined, { allow401: true });
+    showChatView(data.user, data);
   } catch (err) {
     showAuthView(err.status === 401 ? null : describeError(err), { keepHash: true });
   }

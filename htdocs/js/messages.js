@@ -1,31 +1,41 @@
 // messages.js — one chat bubble: user text (textContent only) or an assistant reply
-// (Markdown, context cards, intent chip, status badge, typing indicator, streaming caret).
+// (Markdown, context cards, intent chip, status badge, typing indicator, streaming caret),
+// with its row of actions (message-actions.js). handlers (replies.js) make the actions
+// work; without them (a shared page) a bubble is read-only.
 
 import { el } from './dom.js';
-import { icon } from './icons.js';
 import { t, has } from './i18n.js';
-import { renderMarkdown, copyWithFeedback } from './markdown.js';
+import { renderMarkdown } from './markdown.js';
 import { renderContext } from './cards.js';
 import { percent, ms, number } from './format.js';
+import { renderActions } from './message-actions.js';
 
 const BADGES = { partial: 'warn', error: 'danger', stopped: 'info', fallback: 'accent' };
 const BLOCKS = new Set(['P', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'STRONG', 'EM']);
 
 export class Bubble {
-  constructor(message) {
+  constructor(message, handlers = null) {
     this.role = message.role === 'user' ? 'user' : 'assistant';
+    this.handlers = handlers;
+    this.data = {}; // versions, version_index, feedback
     this.text = '';
     this.frame = 0;
     this.streaming = false;
     this.node = el('article', { class: `msg msg-${this.role}`, 'data-testid': 'message', 'data-role': this.role });
+    this.actions = el('div', { class: 'msg-actions' });
+    this.below = el('div', { class: 'msg-below' });
     if (this.role === 'user') this.buildUser();
     else this.buildAssistant();
     this.update(message);
   }
 
+  id() {
+    return Number(this.node.dataset.id) || null;
+  }
+
   buildUser() {
     this.content = el('div', { class: 'msg-content' });
-    this.node.append(el('div', { class: 'msg-body' }, this.content));
+    this.node.append(el('div', { class: 'msg-stack' }, el('div', { class: 'msg-body' }, this.content), this.actions));
   }
 
   buildAssistant() {
@@ -36,35 +46,38 @@ export class Bubble {
     this.cards = el('div', { class: 'msg-cards' });
     this.content = el('div', { class: 'msg-content markdown' });
     this.note = el('p', { class: 'msg-note', hidden: true });
-    const copy = el('button', { type: 'button', class: 'icon-btn', 'aria-label': t('msg.copy'), title: t('msg.copy') },
-      icon('copy'), el('span', { class: 'visually-hidden', text: t('msg.copy') }));
-    copy.addEventListener('click', () => copyWithFeedback(copy, this.text));
-    this.copyButton = copy;
     this.node.append(
-      el('div', { class: 'msg-avatar' }, el('img', { src: '/img/logo.svg', alt: '', width: 30, height: 30 })),
+      el('div', { class: 'msg-avatar' }, el('img', { src: 'img/logo.svg', alt: '', width: 30, height: 30 })),
       el('div', { class: 'msg-body' },
         el('div', { class: 'msg-meta' }, this.model, this.intent, this.badge, this.stats),
-        this.cards, this.content, this.note,
-        el('div', { class: 'msg-actions' }, copy)));
+        this.cards, this.content, this.note, this.actions, this.below));
   }
 
   // Applies whatever fields a message object carries (history row, JSON reply, SSE meta).
   update(message) {
     if (message.id !== undefined && message.id !== null) this.node.dataset.id = message.id;
+    for (const key of ['versions', 'version_index', 'feedback']) if (key in message) this.data[key] = message[key];
     if (message.status) this.setStatus(message.status);
     else if (!this.node.dataset.status) this.setStatus('done');
     if (this.role === 'user') {
-      if (message.content !== undefined) this.content.textContent = message.content;
+      if (message.content !== undefined) {
+        this.text = String(message.content ?? '');
+        this.content.textContent = this.text;
+      }
+      renderActions(this);
       return;
     }
     if (message.model) this.model.textContent = message.model;
     if (message.intent) this.setIntent(message.intent);
     if (message.context) this.setContext(message.context);
     if (message.content !== undefined) this.setText(message.content, { final: message.status !== 'streaming' });
+    renderActions(this);
   }
 
   setStatus(status) {
+    const changed = this.node.dataset.status !== status;
     this.node.dataset.status = status;
+    if (changed) renderActions(this);
     if (this.role !== 'assistant') return;
     const kind = BADGES[status];
     this.badge.hidden = !kind;
@@ -96,17 +109,20 @@ export class Bubble {
     this.cards.replaceChildren(...(cards ? [cards] : []));
   }
 
+  setFeedback(feedback) {
+    this.data.feedback = feedback || null;
+    renderActions(this);
+  }
+
   // Re-applies the translated labels after a language switch.
   relabel() {
+    renderActions(this);
     if (this.role !== 'assistant') return;
     this.setStatus(this.node.dataset.status);
     if (this.intentData) this.setIntent(this.intentData);
     if (this.context) this.setContext(this.context);
     if (this.doneData) this.setStats(this.doneData);
     if (this.noteSource) this.setNote(this.noteSource, this.noteKind);
-    this.copyButton.setAttribute('aria-label', t('msg.copy'));
-    this.copyButton.title = t('msg.copy');
-    this.copyButton.querySelector('span').textContent = t('msg.copy');
     if (!this.streaming && this.text) this.flush(true);
   }
 

@@ -1,5 +1,7 @@
-// sidebar.js — the conversation list: newest first, grouped by day, search (debounced),
-// rename in place, delete after confirmation, and the drawer behaviour on narrow screens.
+// sidebar.js — the conversation list: pinned ones first, then the newest, grouped by day;
+// search (debounced), rename in place, delete after confirmation, a menu per conversation
+// (pin, share, export, archive), the archived ones apart, import and export of everything,
+// and the drawer behaviour on narrow screens.
 
 import { getJSON, postForm } from './api.js';
 import { el, debounce } from './dom.js';
@@ -8,22 +10,34 @@ import { t, onLangChange } from './i18n.js';
 import { dayGroup } from './format.js';
 import { describeError } from './errors.js';
 import { toast } from './toast.js';
+import { openMenu } from './menu.js';
+import { openShareDialog } from './share-dialog.js';
+import { exportConversations, pickAndImport } from './transfer.js';
 
-const HISTORY = '/cgi-bin/history';
+const HISTORY = 'cgi-bin/history';
 
-export function initSidebar({ app, list, search, toggle, closeButton, backdrop, onOpen, onDeleted }) {
+export function initSidebar({ app, list, search, toggle, closeButton, backdrop, onOpen, onDeleted,
+  archivedToggle, importButton, exportButton }) {
   let conversations = [];
   let activeId = null;
   let query = '';
+  let archived = false; // showing the archived ones instead
   let loadSeq = 0;
   let loaded = false;
   let nextBefore = null; // the server's cursor when the list has more pages
   const narrow = window.matchMedia('(max-width: 860px)');
 
+  function params(extra = {}) {
+    const p = { ...extra };
+    if (query) p.q = query;
+    if (archived) p.archived = 1;
+    return Object.keys(p).length ? p : undefined;
+  }
+
   async function load() {
     const seq = ++loadSeq;
     try {
-      const data = await getJSON(HISTORY, query ? { q: query } : undefined);
+      const data = await getJSON(HISTORY, params());
       if (seq !== loadSeq) return conversations;
       conversations = Array.isArray(data.conversations) ? data.conversations : [];
       nextBefore = data.next_before ?? null;
@@ -39,9 +53,7 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
   async function loadMore() {
     const seq = loadSeq;
     try {
-      const params = { before: nextBefore };
-      if (query) params.q = query;
-      const data = await getJSON(HISTORY, params);
+      const data = await getJSON(HISTORY, params({ before: nextBefore }));
       if (seq !== loadSeq) return;
       const known = new Set(conversations.map((c) => c.id));
       for (const c of data.conversations || []) if (!known.has(c.id)) conversations.push(c);
@@ -55,7 +67,8 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
   function render() {
     const groups = new Map();
     for (const conv of conversations) {
-      const name = dayGroup(conv.updated_at || conv.created_at);
+      const name = archived ? t('sidebar.archived') : conv.pinned ? t('group.pinned')
+        : dayGroup(conv.updated_at || conv.created_at);
       if (!groups.has(name)) groups.set(name, []);
       groups.get(name).push(conv);
     }
@@ -69,7 +82,8 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
       parts.push(more);
     }
     if (parts.length === 0 && loaded) {
-      parts.push(el('p', { class: 'sidebar-empty', text: query ? t('sidebar.no_results', { q: query }) : t('sidebar.empty') }));
+      const empty = query ? t('sidebar.no_results', { q: query }) : archived ? t('sidebar.no_archived') : t('sidebar.empty');
+      parts.push(el('p', { class: 'sidebar-empty', text: empty }));
     }
     list.replaceChildren(...parts);
   }
@@ -90,16 +104,53 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
     });
     const rename = actionButton('edit', t('sidebar.rename'), () => startRename(node, conv));
     const remove = actionButton('trash', t('sidebar.delete'), () => confirmDelete(conv));
+    const more = actionButton('more', t('sidebar.more'), () => openMenu(more, menuItems(conv), { testid: 'conversation-menu' }));
     remove.classList.add('danger');
     rename.dataset.testid = 'rename-conversation';
     remove.dataset.testid = 'delete-conversation';
+    more.dataset.testid = 'conversation-more';
+    more.setAttribute('aria-haspopup', 'menu');
+    more.setAttribute('aria-expanded', 'false');
+    if (conv.pinned) link.prepend(icon('pushpin', 'icon conv-pin'));
     const node = el('li', {
       class: 'conv',
       'data-testid': 'conversation-item',
       'data-id': conv.id,
+      'data-pinned': conv.pinned ? '1' : '0',
       'aria-current': String(conv.id) === String(activeId) ? 'true' : null,
-    }, link, el('div', { class: 'conv-actions' }, rename, remove));
+    }, link, el('div', { class: 'conv-actions' }, rename, more, remove));
     return node;
+  }
+
+  function menuItems(conv) {
+    return [
+      { icon: 'pushpin', label: t(conv.pinned ? 'sidebar.unpin' : 'sidebar.pin'), testid: 'menu-pin',
+        run: () => change(conv, conv.pinned ? 'unpin' : 'pin') },
+      { icon: 'share', label: t('sidebar.share'), testid: 'menu-share', run: () => openShareDialog(conv, { onChange: load }) },
+      { icon: 'download', label: t('transfer.export_md'), testid: 'menu-export-md', run: () => exportConversations(conv.id, 'md') },
+      { icon: 'download', label: t('transfer.export_json'), testid: 'menu-export-json', run: () => exportConversations(conv.id, 'json') },
+      { icon: 'archive', label: t(conv.archived ? 'sidebar.unarchive' : 'sidebar.archive'), testid: 'menu-archive',
+        run: () => change(conv, conv.archived ? 'unarchive' : 'archive') },
+    ];
+  }
+
+  // pin, unpin, archive, unarchive: the list is read again (its order changes).
+  async function change(conv, action) {
+    try {
+      await postForm(HISTORY, { action, id: conv.id });
+      if (action === 'archive') toast(t('sidebar.archived_one'));
+      await load();
+    } catch (err) {
+      if (err.status !== 401) toast(describeError(err), 'error');
+    }
+  }
+
+  function showArchived(on) {
+    archived = on;
+    nextBefore = null;
+    archivedToggle?.setAttribute('aria-pressed', String(on));
+    app.classList.toggle('showing-archived', on);
+    load();
   }
 
   function actionButton(name, label, handler) {
@@ -173,7 +224,7 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
 
   // Adds a conversation the server just created (before the list is fetched again).
   function upsert(conv) {
-    if (query) return;
+    if (query || archived) return;
     const rest = conversations.filter((c) => String(c.id) !== String(conv.id));
     const old = conversations.find((c) => String(c.id) === String(conv.id));
     conversations = [{ ...old, ...conv }, ...rest];
@@ -211,6 +262,10 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
   });
   syncToggle();
 
+  archivedToggle?.addEventListener('click', () => showArchived(!archived));
+  importButton?.addEventListener('click', () => pickAndImport(() => load()));
+  exportButton?.addEventListener('click', () => exportConversations(null, 'json'));
+
   const searchLater = debounce(() => load(), 300);
   search.addEventListener('input', () => {
     query = search.value.trim();
@@ -225,10 +280,13 @@ export function initSidebar({ app, list, search, toggle, closeButton, backdrop, 
     upsert,
     closeDrawer,
     list: () => conversations,
+    showArchived,
     reset() {
       conversations = [];
       loaded = false;
       query = '';
+      archived = false;
+      archivedToggle?.setAttribute('aria-pressed', 'false');
       search.value = '';
       list.replaceChildren();
     },
