@@ -23,7 +23,7 @@ function keys() {
 export function showShortcuts() {
   if (document.querySelector('[data-testid="shortcuts-dialog"]')) return;
   const rows = keys().map(([combo, what]) => el('tr', {},
-    el('td', {}, combo.map((k, i) => [i ? ' + ' : '', el('kbd', { text: k })])),
+    el('td', {}, combo.flatMap((k, i) => [i ? ' + ' : '', el('kbd', { text: k })])),
     el('td', { text: what })));
   openDialog({ title: t('keys.title'), testid: 'shortcuts-dialog',
     body: el('table', { class: 'keys-table' }, el('tbody', {}, rows)) });
