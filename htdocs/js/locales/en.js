@@ -319,7 +319,7 @@ export default {
   'account.tokens': 'Reply tokens',
   'account.used_of': '{n} of {max}',
   'account.used_unlimited': '{n} · no limit',
-  'account.resets': 'Quotas renew on {when}.',
+  'account.resets': 'Quotas renew on {when}',
   'account.admin_unlimited': 'Administrators have no limit.',
   'account.password': 'Change the password',
   'account.current_password': 'Current password',

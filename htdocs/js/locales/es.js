@@ -319,7 +319,7 @@ export default {
   'account.tokens': 'Tokens de respuesta',
   'account.used_of': '{n} de {max}',
   'account.used_unlimited': '{n} · sin límite',
-  'account.resets': 'Las cuotas se renuevan el {when}.',
+  'account.resets': 'Las cuotas se renuevan el {when}',
   'account.admin_unlimited': 'Los administradores no tienen límite.',
   'account.password': 'Cambiar la contraseña',
   'account.current_password': 'Contraseña actual',
