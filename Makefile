@@ -75,10 +75,12 @@ LDFLAGS  += -Wl,--as-needed $(SANFLAGS)
 OBJ      := $(BUILD)/obj
 LIB_SRC  := $(filter-out lib/models/curl_none.c,$(wildcard lib/*/*.c))
 LIB_H    := $(wildcard lib/*/*.h)
-LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/gen/migrations.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/gen/migrations.o $(OBJ)/gen/seed.o
 LIB_A    := $(BUILD)/libmicrochat.a
 CURL_NONE := $(OBJ)/lib/models/curl_none.o
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
+# The seed data a database created by a request gets (lib/data/seed.c).
+SEEDS    := $(sort $(wildcard db/seed/*.csv))
 
 # Every cgi-bin/*.c is a program served under /cgi-bin/; the operator's
 # tool lives in tools/ and is never served. Objects are built in $(OBJ),
@@ -101,7 +103,7 @@ DYN_BIN  := $(PROGRAMS:%=$(BUILD)/dyn/cgi-bin/%)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers
+.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers dist
 
 all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) $(BUILD)/programs.env vendor
 
@@ -117,7 +119,10 @@ $(OBJ)/%.o: %.c $(LIB_H) | $(BUILD)/.dirs
 $(OBJ)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh | $(BUILD)/.dirs
 	sh db/gen-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
-$(OBJ)/gen/migrations.o: $(OBJ)/gen/migrations.c
+$(OBJ)/gen/seed.c: $(SEEDS) db/gen-seed.sh | $(BUILD)/.dirs
+	sh db/gen-seed.sh $(SEEDS) > $@.tmp && mv $@.tmp $@
+
+$(OBJ)/gen/%.o: $(OBJ)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
@@ -206,6 +211,12 @@ test-unit: $(TEST_BIN)
 bench: all
 	bash bench/run.sh
 
+# The shared-hosting tarball (docs/HOSTING.md): the build brought up to date
+# first, then packed again every time.
+VERSION := $(shell cat VERSION)
+dist: all
+	BUILD=$(BUILD) VERSION=$(VERSION) sh conf/dist.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/microchat/cgi-bin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/microchat/htdocs $(DESTDIR)$(PREFIX)/share/microchat/db \
@@ -218,4 +229,4 @@ install: all
 	install -m 644 conf/microchat.conf conf/lighttpd*.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
 
 clean:
-	rm -rf build build-asan htdocs/vendor tests/out run
+	rm -rf build build-asan htdocs/vendor tests/out run dist

@@ -1,5 +1,6 @@
-// admin.js — /admin.html: edit the assistant's settings, enable/disable accounts and grant
-// or remove the admin role, and read the audit log; all through /cgi-bin/config.
+// admin.js — admin.html: edit the assistant's settings, enable/disable accounts and grant
+// or remove the admin role, and read the audit log; all through cgi-bin/config. The shop
+// data uploads and the backup are admin-data.js's.
 
 import { getJSON, postForm } from './api.js';
 import { $, el } from './dom.js';
@@ -7,8 +8,9 @@ import { t, onLangChange } from './i18n.js';
 import { startAdminPage } from './guard.js';
 import { dateTime } from './format.js';
 import { describeError } from './errors.js';
+import { startDataSection } from './admin-data.js';
 
-const CONFIG = '/cgi-bin/config';
+const CONFIG = 'cgi-bin/config';
 let me = null;
 let config = null;
 let modelNames = [];
@@ -18,7 +20,7 @@ async function loadConfig({ fillForm = false } = {}) {
     config = await getJSON(CONFIG);
     showAlert('#admin-error', null);
   } catch (err) {
-    if (err.status === 401 || err.status === 403) location.replace('/');
+    if (err.status === 401 || err.status === 403) location.replace('./');
     else showAlert('#admin-error', describeError(err));
     return;
   }
@@ -29,7 +31,7 @@ async function loadConfig({ fillForm = false } = {}) {
 
 async function loadModels() {
   try {
-    const data = await getJSON('/cgi-bin/models');
+    const data = await getJSON('cgi-bin/models');
     modelNames = (Array.isArray(data.models) ? data.models : []).map((m) => m.name);
   } catch {
     modelNames = [];
@@ -170,6 +172,7 @@ async function start() {
   me = await startAdminPage();
   if (!me) return;
   $('#config-form').addEventListener('submit', save);
+  startDataSection();
   onLangChange(() => {
     renderUsers();
     renderAudit();

@@ -27,6 +27,13 @@ int resp_sse_event(struct req *r, const char *event, json_t *obj);
 /* A comment line that keeps proxies from timing out (and detects a gone client). */
 int resp_sse_ping(struct req *r);
 
+/* Start a download (status 200): its content type, the file name offered
+ * (letters, digits, '.', '-' and '_' only; anything else becomes '_') and
+ * its length in bytes; the body follows with resp_body. */
+void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length);
+/* Part of a download's body. Returns -1 once the client has gone. */
+int resp_body(struct req *r, const void *data, size_t n);
+
 const char *resp_status_text(int status);
 
 #endif

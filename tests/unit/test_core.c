@@ -190,7 +190,7 @@ static void sse_events(void **state)
 	const char *out = buf_str(&f.out);
 	assert_non_null(strstr(out, "Content-Type: text/event-stream; charset=utf-8\r\n"));
 	assert_non_null(strstr(out, "X-Accel-Buffering: no\r\n"));
-	assert_non_null(strstr(out, "Cache-Control: no-cache\r\n"));
+	assert_non_null(strstr(out, "Cache-Control: no-cache, no-transform\r\n"));
 	/* The newline is escaped inside JSON: one data line per event. */
 	assert_string_equal(fake_io_body(&f), "event: token\ndata: {\"content\":\"línea\\nnueva\"}\n\n");
 	f.fail_writes = 1;
