@@ -25,7 +25,9 @@ data="$stage/microchat/microchat-data"
 mkdir -p "$app/cgi-bin" "$data/db" "$OUT"
 
 # The pages, styles, scripts and the vendored libraries (no dot files).
-(cd "$ROOT/htdocs" && tar -cf - --exclude='.*' .) | (cd "$app" && tar -xf -)
+cp -R "$ROOT/htdocs/." "$app/"
+find "$app" -name '.*' -exec rm -rf {} +
+[ -f "$app/index.html" ] && [ -d "$app/vendor" ] || { echo "dist.sh: htdocs/ has no pages or no vendor/: run make first" >&2; exit 1; }
 for p in $PROGRAMS; do
 	cp "$ROOT/$BUILD/cgi-bin/$p" "$app/cgi-bin/$p"
 done

@@ -210,6 +210,7 @@ static void serve_one(struct app *app, struct req *r, struct io *io, app_handler
 		handle(r);
 	if (!r->responded)
 		resp_internal(r, "the handler returned without answering");
+	req_drain(r);
 	app_db_settle(app);
 	app->current = NULL;
 	cache_req_store(r);

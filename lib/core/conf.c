@@ -300,15 +300,32 @@ static void conf_resolve_path(const char *base, char **slot)
 	*slot = full;
 }
 
+/* A file named in a microchat-data folder makes that folder the data
+ * folder (relative paths are relative to it), however it was named. */
+static void conf_note_data_dir(struct conf *c, const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		const char *base = strrchr(dir, '/');
+		if (strcmp(base ? base + 1 : dir, DATADIR_NAME) == 0)
+			c->data_dir = xstrdup(dir);
+	}
+	free(dir);
+}
+
 /* Which file: the one asked for, $MICROCHAT_CONF, a shared-hosting
  * install's microchat-data/microchat.conf, or the compiled default. */
 static const char *conf_choose_file(struct conf *c, const char *path, char **owned)
 {
 	*owned = NULL;
-	if (path)
+	if (!path && (path = getenv("MICROCHAT_CONF")) && !*path)
+		path = NULL;
+	if (path) {
+		conf_note_data_dir(c, path);
 		return path;
-	if ((path = getenv("MICROCHAT_CONF")) && *path)
-		return path;
+	}
 	if ((c->data_dir = datadir_find_here())) {
 		size_t n = strlen(c->data_dir) + sizeof(DATADIR_CONF) + 1;
 		*owned = xmalloc(n);

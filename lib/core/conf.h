@@ -81,7 +81,8 @@ struct conf_key {
  * path, or $MICROCHAT_CONF, or microchat.conf in the microchat-data folder
  * of a shared-hosting install (lib/core/datadir; it need not exist), or
  * the compiled default conf/microchat.conf. Relative paths in it are
- * relative to the microchat-data folder, else to the folder above conf/.
+ * relative to the microchat-data folder (the one found, or the one the
+ * file is in), else to the folder above conf/.
  * Returns 0, or -1 after printing a line-numbered complaint to stderr for
  * a malformed file. */
 int conf_load(struct conf *c, const char *path);

@@ -426,6 +426,14 @@ static void discard_body(struct req *r)
 	}
 }
 
+void req_drain(struct req *r)
+{
+	if (r->body_parsed)
+		return;
+	r->body_parsed = true;
+	discard_body(r);
+}
+
 static int read_body(struct req *r, char **out)
 {
 	size_t n = r->content_length;

@@ -110,6 +110,13 @@ void req_end(struct req *r);
  * (400, 413, 415) for the caller to answer. Idempotent. */
 int req_parse(struct req *r, struct req_error *err);
 
+/* Read and drop what is left of an unread body (at most REQ_DISCARD_MAX
+ * bytes) once the answer is written. A program that refused a request
+ * before reading its body (a wrong method, another origin) must not end
+ * with the body unread: Apache's mod_cgid then sees the program's socket
+ * reset and the client gets no answer at all. */
+void req_drain(struct req *r);
+
 /* The first field of that name (body before query), or def. */
 const char *req_field(struct req *r, const char *name, const char *def);
 /* Every field of that name in turn (several `file` parts of one upload):

@@ -167,7 +167,8 @@ test('a backup is a consistent SQLite file, taken while a reply is being written
   assert.match(res.headers.get('content-disposition'), /^attachment; filename="microchat-\d{8}-\d{6}\.db"$/);
   assert.equal(res.headers.get('cache-control'), 'no-store');
   const bytes = Buffer.from(await res.arrayBuffer());
-  assert.equal(Number(res.headers.get('content-length')), bytes.length);
+  // A host that compresses everything sends it gzipped, without a length.
+  if (!res.headers.get('content-encoding')) assert.equal(Number(res.headers.get('content-length')), bytes.length);
   assert.equal(bytes.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
   const s = await streaming;
   assert.equal(s.status, 200);
