@@ -5,7 +5,7 @@ set -eu
 what=${1:-run}
 need="build-essential pkg-config lighttpd libsqlite3-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libfcgi-dev zlib1g-dev"
 if [ "$what" = test ]; then
-	need="$need libcmocka-dev chromium curl sqlite3 valgrind"
+	need="$need libcmocka-dev chromium curl sqlite3 valgrind apache2"
 fi
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"

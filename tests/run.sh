@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: build, then every suite — C unit tests, the emulator's own
 # tests, integration against real lighttpd (plain CGI and FastCGI), the
-# browser tests in headless Chromium, and the sanitizer build again. Ends
+# browser tests in headless Chromium, the shared-hosting tarball under
+# Apache, and the sanitizer build again. Ends
 # with one line "N passed, N failed" and a non-zero exit on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -89,6 +90,18 @@ if build build; then
 		node_suite integration-fastcgi MC_BUILD=build MC_MODE=fastcgi -- tests/integration/
 	fi
 	[ -d tests/browser ] && node_suite browser MC_BUILD=build MC_MODE=cgi -- tests/browser/
+	# Shared hosting: the tarball of make dist unpacked by a user that is not
+	# root and served by Apache (tests/lib/apache.mjs), with the integration
+	# suite's core, what only Apache shows, and the shop owner's first day.
+	if make dist > "$OUT/dist.log" 2>&1; then
+		record dist 1 0 0
+		node_suite integration-apache MC_BUILD=build MC_SERVER=apache -- \
+			tests/integration/{smoke,auth,chat,history,shop-catalog,shop-directory,shop-chat,stats-figures,http,data,firstrun,config-settings}.test.mjs \
+			tests/hosting/ tests/browser/shop-owner.test.mjs
+	else
+		record dist 0 1 1
+		tail -20 "$OUT/dist.log"
+	fi
 	# valgrind runs the programs linked against the shared C library.
 	if [ -x tests/valgrind.sh ] && build build-dyn dyn; then
 		bash tests/valgrind.sh > "$OUT/valgrind.log" 2>&1
