@@ -3,7 +3,8 @@
 # settings table exactly as `microchat-admin settings-doc` prints it from
 # lib/core/conf.c; every link in the Markdown files stays inside the
 # repository and reaches an existing file (and heading, for #anchors);
-# every program in cgi-bin/ has its section in docs/API.md.
+# every program in cgi-bin/ has its section in docs/API.md, and every
+# module of lib/, program and tool its line in docs/HACKING.md.
 # Usage: tests/docs.sh [BUILD]            check (BUILD defaults to build)
 #        tests/docs.sh --update [BUILD]   rewrite CONFIGURATION.md's table
 # Prints every offence; the last line is "N passed, N failed".
@@ -143,6 +144,24 @@ for src in cgi-bin/*.c; do
 	else
 		fail "docs/API.md has no section for /cgi-bin/$name ($src)"
 	fi
+done
+
+# ---- the map ----
+# Every module of lib/ (name.c with its name.h), every program and every
+# tool has its line in docs/HACKING.md's module map, named in backticks.
+for f in lib/*/*.c lib/*/*.h cgi-bin/*.c tools/*.c; do
+	case "$f" in
+	lib/*) m=${f%.*}; names="\`$m\` \`$f\`" ;;
+	*) names="\`$f\`" ;;
+	esac
+	found=0
+	for n in $names; do grep -qF -- "$n" docs/HACKING.md && found=1; done
+	if [ "$found" = 1 ]; then
+		pass
+	else
+		fail "docs/HACKING.md's module map does not name $f (add a line for ${m:-$f})"
+	fi
+	m=
 done
 
 echo "$passed passed, $failed failed"
