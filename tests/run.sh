@@ -82,6 +82,7 @@ script_suite() { # name command... (its last line: "N passed, N failed")
 script_suite layers sh tests/layers.sh
 if build build; then
 	script_suite linkage sh tests/linkage.sh build
+	script_suite docs bash tests/docs.sh build
 	unit_suite unit build
 	node_suite emulator -- tests/emulator/
 	node_suite integration-cgi MC_BUILD=build MC_MODE=cgi -- tests/integration/
