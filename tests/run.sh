@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: build, then every suite — C unit tests, the emulator's own
 # tests, integration against real lighttpd (plain CGI and FastCGI), the
-# browser tests in headless Chromium, and the sanitizer build again. Ends
+# browser tests in headless Chromium, the sanitizer build again and the
+# fuzz targets (when clang is present). Ends
 # with one line "N passed, N failed" and a non-zero exit on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -100,6 +101,12 @@ fi
 if build build-asan SANITIZE=1; then
 	unit_suite unit-asan build-asan
 	node_suite integration-asan MC_BUILD=build-asan MC_MODE=cgi -- tests/integration/
+fi
+# The parsers' fuzz targets, built with clang's libFuzzer and run briefly.
+if command -v clang > /dev/null 2>&1; then
+	script_suite fuzz sh tests/fuzz/run.sh
+else
+	echo "fuzz: skipped (no clang; sh conf/deps.sh test installs it)"
 fi
 
 echo
