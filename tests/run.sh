@@ -81,6 +81,8 @@ script_suite() { # name command... (its last line: "N passed, N failed")
 }
 
 script_suite layers sh tests/layers.sh
+# Both locale files have the same keys, and every key the pages use exists.
+node_suite locales -- tests/static/
 if build build; then
 	script_suite linkage sh tests/linkage.sh build
 	unit_suite unit build

@@ -197,6 +197,7 @@ export default {
   'backend.open': 'Down',
   'backend.failed': 'Down',
   'backend.unhealthy': 'Down',
+  'backend.unknown': 'Not used yet',
 
   'admin.page_title': 'microchat · Admin',
   'admin.title': 'Administration',

@@ -197,6 +197,7 @@ export default {
   'backend.open': 'Caído',
   'backend.failed': 'Caído',
   'backend.unhealthy': 'Caído',
+  'backend.unknown': 'Sin uso todavía',
 
   'admin.page_title': 'microchat · Administración',
   'admin.title': 'Administración',
