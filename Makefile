@@ -101,7 +101,7 @@ DYN_BIN  := $(PROGRAMS:%=$(BUILD)/dyn/cgi-bin/%)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers
+.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers fuzz
 
 all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) $(BUILD)/programs.env vendor
 	@rm -f $(BUILD)/cgi-bin/*.o $(BUILD)/cgi-bin/*.ld # left by builds before objects moved to obj/
@@ -180,6 +180,10 @@ $(BUILD)/programs.env: Makefile
 	  echo 'FULL_STATIC_PROGRAMS="$(FULL_STATIC_PROGRAMS)"'; echo 'LINK_STATIC="$(LINK_STATIC)"'; \
 	  echo 'STATIC_LIBS="sqlite3 sodium jansson fcgi"'; } > $@.tmp && mv $@.tmp $@
 
+# The fuzz targets (clang), built and each run briefly: FUZZ_SECONDS=60 for longer.
+fuzz:
+	sh tests/fuzz/run.sh
+
 # Layers only point down (lib/LAYERS), and no include cycle.
 check-layers:
 	@sh tests/layers.sh
@@ -225,4 +229,4 @@ install: all
 	install -m 644 conf/microchat.conf conf/lighttpd*.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
 
 clean:
-	rm -rf build build-asan htdocs/vendor tests/out run
+	rm -rf build build-asan build-fuzz htdocs/vendor tests/out run

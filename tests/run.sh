@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: build, then every suite — C unit tests, the emulator's own
 # tests, integration against real lighttpd (plain CGI and FastCGI), the
-# browser tests in headless Chromium, and the sanitizer build again. Ends
+# browser tests in headless Chromium, the sanitizer build again and the
+# fuzz targets (when clang is present). Ends
 # with one line "N passed, N failed" and a non-zero exit on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -80,6 +81,8 @@ script_suite() { # name command... (its last line: "N passed, N failed")
 }
 
 script_suite layers sh tests/layers.sh
+# Both locale files have the same keys, and every key the pages use exists.
+node_suite locales -- tests/static/
 if build build; then
 	script_suite linkage sh tests/linkage.sh build
 	script_suite docs bash tests/docs.sh build
@@ -101,6 +104,12 @@ fi
 if build build-asan SANITIZE=1; then
 	unit_suite unit-asan build-asan
 	node_suite integration-asan MC_BUILD=build-asan MC_MODE=cgi -- tests/integration/
+fi
+# The parsers' fuzz targets, built with clang's libFuzzer and run briefly.
+if command -v clang > /dev/null 2>&1; then
+	script_suite fuzz sh tests/fuzz/run.sh
+else
+	echo "fuzz: skipped (no clang; sh conf/deps.sh test installs it)"
 fi
 
 echo
