@@ -2,7 +2,8 @@
 # make test: build, then every suite — C unit tests, the emulator's own
 # tests, integration against real lighttpd (plain CGI and FastCGI), the
 # browser tests in headless Chromium, the shared-hosting tarball under
-# Apache, and the sanitizer build again. Ends
+# Apache, the sanitizer build again and the fuzz targets (when clang is
+# present). Ends
 # with one line "N passed, N failed" and a non-zero exit on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -81,8 +82,11 @@ script_suite() { # name command... (its last line: "N passed, N failed")
 }
 
 script_suite layers sh tests/layers.sh
+# Both locale files have the same keys, and every key the pages use exists.
+node_suite locales -- tests/static/
 if build build; then
 	script_suite linkage sh tests/linkage.sh build
+	script_suite docs bash tests/docs.sh build
 	unit_suite unit build
 	node_suite emulator -- tests/emulator/
 	node_suite integration-cgi MC_BUILD=build MC_MODE=cgi -- tests/integration/
@@ -113,6 +117,12 @@ fi
 if build build-asan SANITIZE=1; then
 	unit_suite unit-asan build-asan
 	node_suite integration-asan MC_BUILD=build-asan MC_MODE=cgi -- tests/integration/
+fi
+# The parsers' fuzz targets, built with clang's libFuzzer and run briefly.
+if command -v clang > /dev/null 2>&1; then
+	script_suite fuzz sh tests/fuzz/run.sh
+else
+	echo "fuzz: skipped (no clang; sh conf/deps.sh test installs it)"
 fi
 
 echo

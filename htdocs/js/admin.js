@@ -8,12 +8,14 @@ import { t, onLangChange } from './i18n.js';
 import { startAdminPage } from './guard.js';
 import { dateTime } from './format.js';
 import { describeError } from './errors.js';
+import { applyRules, checkRules } from './admin-rules.js';
 import { startDataSection } from './admin-data.js';
 
 const CONFIG = 'cgi-bin/config';
 let me = null;
 let config = null;
 let modelNames = [];
+let showingRules = false; // the status line holds the form's own check
 
 async function loadConfig({ fillForm = false } = {}) {
   try {
@@ -24,6 +26,7 @@ async function loadConfig({ fillForm = false } = {}) {
     else showAlert('#admin-error', describeError(err));
     return;
   }
+  applyRules($('#config-form'), config.settings);
   if (fillForm) fill();
   renderUsers();
   renderAudit();
@@ -64,12 +67,24 @@ function fillModels(current) {
   select.value = current;
 }
 
+// Every value outside its rule, said in the page's language; false when one is.
+function checkForm(form) {
+  const problems = checkRules(form, config?.settings);
+  showingRules = problems.length > 0;
+  showAlert('#config-status', problems.map((p) => p.message).join(' · ') || null);
+  return problems;
+}
+
 async function save(event) {
   event.preventDefault();
   const form = event.currentTarget;
+  const problems = checkForm(form);
+  if (problems.length) {
+    problems[0].input.focus();
+    return;
+  }
   const button = form.querySelector('[type="submit"]');
   button.disabled = true;
-  showAlert('#config-status', null);
   try {
     await postForm(CONFIG, {
       system_prompt: form.elements.system_prompt.value,
@@ -171,9 +186,13 @@ function showAlert(selector, text, kind = 'error') {
 async function start() {
   me = await startAdminPage();
   if (!me) return;
-  $('#config-form').addEventListener('submit', save);
+  const form = $('#config-form');
+  form.addEventListener('submit', save);
+  // A value corrected is no longer marked; the message goes at the next save.
+  form.addEventListener('input', (event) => event.target.removeAttribute?.('aria-invalid'));
   startDataSection();
   onLangChange(() => {
+    if (showingRules) checkForm(form);
     renderUsers();
     renderAudit();
     fillModels($('#default-model').value);

@@ -1,7 +1,7 @@
 /* conf: every setting, described once (key, environment variable, kind,
  * default, range, whether an administrator may change it at run time), and
  * their values from the compiled defaults, conf/microchat.conf, then the
- * environment (the names of API.md), read once per process. What an
+ * environment (docs/CONFIGURATION.md), read once per process. What an
  * administrator stored in the database wins over these (lib/core/settings). */
 #ifndef MC_CONF_H
 #define MC_CONF_H

@@ -197,6 +197,7 @@ export default {
   'backend.open': 'Down',
   'backend.failed': 'Down',
   'backend.unhealthy': 'Down',
+  'backend.unknown': 'Not used yet',
 
   'admin.page_title': 'microchat · Admin',
   'admin.title': 'Administration',
@@ -239,6 +240,13 @@ export default {
   'admin.what': 'Action',
   'admin.detail': 'Detail',
   'admin.no_audit': 'No changes recorded yet.',
+
+  // admin page: each setting's rule, from GET /cgi-bin/config "settings"
+  'admin.rule_number': 'a number from {min} to {max}',
+  'admin.rule_number_min': 'a number of at least {min}',
+  'admin.rule_integer': 'a whole number from {min} to {max}',
+  'admin.rule_integer_min': 'a whole number of at least {min}',
+  'admin.rule_text': 'at most {max} bytes',
 
   // Catalog and office uploads, backups (admin-data.js).
   'data.title': 'Catalog and offices',

@@ -197,6 +197,7 @@ export default {
   'backend.open': 'Caído',
   'backend.failed': 'Caído',
   'backend.unhealthy': 'Caído',
+  'backend.unknown': 'Sin uso todavía',
 
   'admin.page_title': 'microchat · Administración',
   'admin.title': 'Administración',
@@ -239,6 +240,13 @@ export default {
   'admin.what': 'Acción',
   'admin.detail': 'Detalle',
   'admin.no_audit': 'Todavía no hay cambios registrados.',
+
+  // admin page: each setting's rule, from GET /cgi-bin/config "settings"
+  'admin.rule_number': 'un número de {min} a {max}',
+  'admin.rule_number_min': 'un número desde {min}',
+  'admin.rule_integer': 'un número entero de {min} a {max}',
+  'admin.rule_integer_min': 'un número entero desde {min}',
+  'admin.rule_text': 'a lo más {max} bytes',
 
   // Catalog and office uploads, backups (admin-data.js).
   'data.title': 'Catálogo y oficinas',
