@@ -12,8 +12,8 @@ import { toast } from './toast.js';
 import { pollReply, findMessage } from './follow.js';
 import { replyHandlers } from './replies.js';
 
-const CHAT = '/cgi-bin/chat';
-const HISTORY = '/cgi-bin/history';
+const CHAT = 'cgi-bin/chat';
+const HISTORY = 'cgi-bin/history';
 
 let ui; // { scroller, list, empty, jump, composer, sidebar, models }
 const state = { convId: null, bubbles: [], stream: null, poll: null, loadSeq: 0, stick: true };

@@ -35,7 +35,7 @@ bool convo_cancel_requested(struct db *db, int64_t reply_id);
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 			 int64_t message_id, const char **status);
 
-/* API.md objects. The list: pinned first, then the newest; the archived
+/* docs/API.md objects. The list: pinned first, then the newest; the archived
  * ones only (archived) or all but them. */
 json_t *convo_message_json(struct db *db, int64_t message_id);
 json_t *convo_list_json(struct db *db, int64_t user_id, const char *q,

@@ -40,7 +40,7 @@ int auth_load_user(struct req *r, struct db *db);
 bool auth_require_user(struct req *r, struct db *db);
 bool auth_require_admin(struct req *r, struct db *db);
 
-/* API.md: a state-changing request whose Origin names another host is refused. */
+/* docs/API.md: a state-changing request whose Origin names another host is refused. */
 bool auth_origin_ok(const struct req *r);
 
 /* Login throttling. Seconds the caller must wait (0 = may try). */
