@@ -48,7 +48,7 @@ export function initAccountMenu({ button, onShortcuts, onImported, onUsage }) {
   function items() {
     return [
       el('p', { class: 'menu-note', 'data-testid': 'usage-line', text: usage ? usageText(usage) : t('app.loading') }),
-      { icon: 'user', label: t('account.open'), testid: 'menu-account', run: () => location.assign('account.html') },
+      { icon: 'user', label: t('account.open'), testid: 'menu-account', run: () => location.assign('./account.html') },
       { icon: 'download', label: t('transfer.export_all'), testid: 'menu-export-all', run: () => exportConversations(null, 'json') },
       { icon: 'upload', label: t('transfer.import'), testid: 'menu-import', run: () => pickAndImport(onImported) },
       { icon: 'keyboard', label: t('keys.title'), testid: 'menu-shortcuts', run: onShortcuts },

@@ -7,6 +7,7 @@ import { t, has } from './i18n.js';
 import { number, percent, dateTime } from './format.js';
 
 const list = (value) => (Array.isArray(value) ? value : []);
+const COLUMN = { model: 'dash.feedback_model', intent: 'dash.feedback_intent', assistant: 'dash.feedback_assistant' };
 
 function share(up, down) {
   const total = Number(up) + Number(down);
@@ -17,7 +18,7 @@ function groupTable(rows, key, testid, label = (v) => v) {
   if (!rows.length) return el('p', { class: 'no-data-line', text: t('dash.no_data') });
   return el('table', { class: 'table', 'data-testid': testid },
     el('thead', {}, el('tr', {},
-      el('th', { scope: 'col', text: t(`dash.feedback_${key}`) }),
+      el('th', { scope: 'col', text: t(COLUMN[key]) }),
       el('th', { scope: 'col', class: 'num', text: '👍' }),
       el('th', { scope: 'col', class: 'num', text: '👎' }),
       el('th', { scope: 'col', class: 'num', text: t('dash.feedback_share') }))),

@@ -33,7 +33,7 @@ function hashId() {
 async function showChatView(user, answer = {}) {
   // A password an administrator reset must be changed before anything else.
   if (answer.must_change_password) {
-    location.replace('account.html#password');
+    location.replace('./account.html#password');
     return;
   }
   signedIn = true;

@@ -14,7 +14,7 @@ const HISTORY = 'cgi-bin/history';
 
 // The page that shows a link, next to this one whatever the site's prefix.
 export function shareURL(token) {
-  return new URL(`shared.html#${token}`, location.href).href;
+  return new URL(`./shared.html#${token}`, location.href).href;
 }
 
 export async function openShareDialog(conv, { onChange } = {}) {
