@@ -214,6 +214,9 @@ async function runStream({ fields, user, bubble, text, restoreText = false }) {
   } catch (err) {
     onFailure(stream, err);
   } finally {
+    // A stopped reply is stored by its process a moment later: until then it
+    // is still "streaming" there, and acting on it would be refused.
+    if (stream.stopped && !stream.detached) await untilStored(stream);
     if (state.stream === stream) {
       state.stream = null;
       setBusy(false);
@@ -342,6 +345,21 @@ async function stopStream(stream) {
   if (id) await sendStop(id);
   stream.controller.abort();
   stream.reader?.cancel().catch(() => {});
+}
+
+// Waits (a few seconds at most) until the server no longer writes the reply.
+async function untilStored(stream) {
+  if (!stream.convId || !stream.messageId) return;
+  for (let i = 0; i < 20; i++) {
+    try {
+      const data = await getJSON(HISTORY, { id: stream.convId });
+      const message = findMessage(data.messages, stream.messageId);
+      if (!message || message.status !== 'streaming') return;
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, 250); });
+  }
 }
 
 async function streamingMessageId(convId) {
