@@ -22,6 +22,13 @@ int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, con
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int convo_assistant(struct db *db, int64_t conversation_id, int64_t *assistant_id)
+{
+	*assistant_id = 0;
+	return db_int(db, assistant_id, "SELECT coalesce(assistant_id, 0) FROM conversations WHERE id = ?1",
+		      "I", conversation_id) < 0 ? -1 : 0;
+}
+
 char *convo_title_from(struct arena *a, const char *text)
 {
 	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
@@ -58,17 +65,19 @@ int convo_start_turn(struct db *db, int64_t user_id, const char *model,
 	if (db_begin(db) < 0)
 		goto fail;
 	if (t->conversation_id == 0) {
-		if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
-			    "Iss", user_id, convo_title_from(&a, text), model) < 0)
+		if (db_exec(db, "INSERT INTO conversations(user_id, title, model, assistant_id) "
+			    "VALUES (?1, ?2, ?3, nullif(?4, 0))",
+			    "IssI", user_id, convo_title_from(&a, text), model, t->assistant_id) < 0)
 			goto fail;
 		t->conversation_id = db_last_id(db);
 		t->created = true;
-	} else if (db_exec(db, "UPDATE conversations SET model = ?2, updated_at = " NOW " WHERE id = ?1",
-			   "Is", t->conversation_id, model) < 0) {
+	} else if (db_exec(db, "UPDATE conversations SET model = coalesce(?2, model), updated_at = " NOW
+			   " WHERE id = ?1", "Is", t->conversation_id, model) < 0) {
 		goto fail;
 	}
 	if (insert_message(db, t->conversation_id, "user", text, NULL, "done", &t->user_message_id) < 0 ||
-	    insert_message(db, t->conversation_id, "assistant", "", model, "streaming", &t->reply_id) < 0 ||
+	    insert_message(db, t->conversation_id, "assistant", "", t->template_reply ? NULL : model, "streaming",
+			   &t->reply_id) < 0 ||
 	    db_commit(db) < 0)
 		goto fail;
 	arena_free(&a);
@@ -189,17 +198,19 @@ json_t *convo_messages_json(struct db *db, int64_t conversation_id)
 }
 
 #define CONVO_COLUMNS "c.id, c.title, c.model, c.created_at, c.updated_at, " \
-	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), " \
+	"(SELECT slug FROM assistants a WHERE a.id = c.assistant_id)"
 
 static json_t *convo_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I}",
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:s?}",
 		"id", (json_int_t)sqlite3_column_int64(st, 0),
 		"title", (const char *)sqlite3_column_text(st, 1),
 		"model", (const char *)sqlite3_column_text(st, 2),
 		"created_at", (const char *)sqlite3_column_text(st, 3),
 		"updated_at", (const char *)sqlite3_column_text(st, 4),
-		"message_count", (json_int_t)sqlite3_column_int64(st, 5));
+		"message_count", (json_int_t)sqlite3_column_int64(st, 5),
+		"assistant", (const char *)sqlite3_column_text(st, 6));
 }
 
 /* q as a LIKE pattern with its own % and _ taken literally. */

@@ -47,6 +47,13 @@ struct conf {
 	double top_p;
 	long num_predict;
 	bool open_registration;
+
+	/* Assistants and visitors. */
+	char *default_assistant; /* slug */
+	long guest_days;
+	long guest_messages_per_hour;
+	long guest_messages_per_hour_per_address;
+	long guest_sessions_per_hour_per_address;
 };
 
 enum conf_kind {
