@@ -90,7 +90,9 @@ int assist_prepare(struct req *r, struct db *db, const char *message, const stru
 	memset(a, 0, sizeof(*a));
 	a->assistant_id = p->assistant_id;
 	if (!p->catalog && !p->directory && !p->instant_answers) {
-		/* A plain chat: nothing to understand, everything to the model. */
+		/* A plain chat: nothing to understand, everything to the model;
+		 * the intent is general, as when nothing stands out. */
+		a->intent = json_pack("{s:s,s:f,s:{}}", "name", "general", "confidence", 0.0, "entities");
 		a->context = json_pack("{s:[],s:[]}", "products", "offices");
 		return 0;
 	}
@@ -102,6 +104,7 @@ int assist_prepare(struct req *r, struct db *db, const char *message, const stru
 	nlu_analyze_for(&r->arena, v, message, intents_for(p), &res);
 	if (lookup_run(db, &r->arena, &res, l) < 0)
 		return -1;
+	a->understood = true;
 	a->intent = intent_json(&res);
 	a->context = context_json(l);
 	a->lang = res.lang;
@@ -149,8 +152,8 @@ static int insert_log(struct req *r, struct db *db, const struct assist *a, cons
 void assist_log(struct req *r, struct db *db, const struct assist *a, const char *message,
 		long long message_id)
 {
-	if (!a->intent)
-		return;
+	if (!a->understood)
+		return; /* the log holds what the NLU understood, and it did not run */
 	char *products = ids_of(a->context, "products"), *offices = ids_of(a->context, "offices");
 	char *entities = json_dumps(json_object_get(a->intent, "entities"), JSON_COMPACT);
 	/* A short transaction of its own, unless the caller already holds one. */

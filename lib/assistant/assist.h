@@ -22,8 +22,10 @@ struct assist_policy {
 };
 
 struct assist {
-	/* {"name", "confidence", "entities": {...}} as in API.md. */
+	/* {"name", "confidence", "entities": {...}} as in API.md; general at
+	 * confidence 0 when nothing ran (understood false). */
 	json_t *intent;
+	bool understood;
 	/* {"products": [...], "offices": [...]} shown as cards; may be empty. */
 	json_t *context;
 	/* Text added to the system message: the matched rows and the
@@ -46,7 +48,7 @@ struct assist {
 };
 
 /* Understand message and look up the data, as far as the policy p lets:
- * without sources nor instant answers nothing runs (intent stays NULL).
+ * without sources nor instant answers nothing runs.
  * Strings live in r's arena; the json_t members are owned by a (release
  * with assist_release). Returns 0, or -1 on a database error (the caller
  * answers 500). */

@@ -188,7 +188,8 @@ static void test_plain_chat(void **state)
 	struct run run;
 	struct assist_policy plain = { 0 };
 	prepare_with(&run, "hola", &plain);
-	assert_null(run.a.intent);
+	assert_false(run.a.understood);
+	assert_string_equal(intent(&run), "general");
 	assert_null(run.a.direct_answer);
 	assert_null(run.a.fallback_answer);
 	assert_int_equal(cards(&run, "products") + cards(&run, "offices"), 0);
