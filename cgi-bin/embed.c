@@ -40,6 +40,7 @@ static const char embed_page[] =
 	"  <link rel=\"stylesheet\" href=\"css/markdown.css\">\n"
 	"  <link rel=\"stylesheet\" href=\"css/code.css\">\n"
 	"  <link rel=\"stylesheet\" href=\"css/toast.css\">\n"
+	"  <link rel=\"stylesheet\" href=\"css/assistants.css\">\n"
 	"  <link rel=\"stylesheet\" href=\"css/embed.css\">\n"
 	"  <script src=\"js/embed-boot.js\"></script>\n"
 	"  <script type=\"module\" src=\"js/embed.js\"></script>\n"

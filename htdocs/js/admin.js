@@ -1,5 +1,6 @@
-// admin.js — /admin.html: edit the assistant's settings, enable/disable accounts and grant
-// or remove the admin role, and read the audit log; all through /cgi-bin/config.
+// admin.js — /admin.html: edit the site's settings, enable/disable accounts and grant
+// or remove the admin role, and read the audit log, through /cgi-bin/config; the
+// assistants and visitors section is admin-assistants.js.
 
 import { getJSON, postForm } from './api.js';
 import { $, el } from './dom.js';
@@ -7,6 +8,7 @@ import { t, onLangChange } from './i18n.js';
 import { startAdminPage } from './guard.js';
 import { dateTime } from './format.js';
 import { describeError } from './errors.js';
+import { initAssistantsAdmin, fillVisitorSettings } from './admin-assistants.js';
 
 const CONFIG = '/cgi-bin/config';
 let me = null;
@@ -22,7 +24,10 @@ async function loadConfig({ fillForm = false } = {}) {
     else showAlert('#admin-error', describeError(err));
     return;
   }
-  if (fillForm) fill();
+  if (fillForm) {
+    fill();
+    fillVisitorSettings(config);
+  }
   renderUsers();
   renderAudit();
 }
@@ -176,6 +181,7 @@ async function start() {
     fillModels($('#default-model').value);
   });
   await loadModels();
+  await initAssistantsAdmin({ modelNames, changed: () => loadConfig() });
   await loadConfig({ fillForm: true });
 }
 
