@@ -36,6 +36,14 @@ static void list(struct req *r, struct db *db)
 		resp_internal(r, "listing the assistants failed");
 		return;
 	}
+	/* The one a new conversation talks to when none is chosen, when this
+	 * audience sees it. */
+	const char *def = settings_get(db, r->conf, &r->arena, "default_assistant");
+	json_t *a;
+	size_t i;
+	json_array_foreach(json_object_get(body, "assistants"), i, a)
+		if (def && strcmp(json_string_value(json_object_get(a, "slug")), def) == 0)
+			json_object_set_new(body, "default", json_string(def));
 	resp_json(r, 200, body);
 }
 

@@ -5,7 +5,10 @@
  * in the page's language (data-lang, else <html lang>) and light or dark (data-theme,
  * else the visitor's preference); data-position="left" moves it to the left.
  * No dependencies and no global name: everything lives in this function. The iframe is
- * made on the first click; the frame itself says which sites may show it. Its two
+ * made on the first click; the frame itself says which sites may show it. A browser
+ * may deny a framed page its storage: the frame then posts the visit (its token and
+ * conversation) here, where it is kept in this page's storage and handed back in the
+ * frame's address next time. Its two
  * labels are the locales' "widget.open" / "widget.close" (a test checks they match):
  * a script on someone else's page cannot load microchat's modules. */
 (function () {
@@ -60,6 +63,26 @@
   var CHAT = ['M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12Z'];
   var CLOSE = ['M6 6l12 12', 'M18 6 6 18'];
 
+  // The visit, kept for the frame when its own storage is denied.
+  var KEY = 'microchat-widget.' + slug;
+  function kept() {
+    try {
+      return window.localStorage.getItem(KEY);
+    } catch (e) {
+      return null;
+    }
+  }
+  window.addEventListener('message', function (e) {
+    var d = e.data;
+    if (!frame || e.source !== frame.contentWindow || e.origin !== src.origin) return;
+    if (!d || d.type !== 'microchat:visit' || d.assistant !== slug || typeof d.visit !== 'object') return;
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(d.visit));
+    } catch (err) {
+      /* this page's storage is denied too: the visit lasts while it is open */
+    }
+  });
+
   var id = 'microchat-widget-' + slug;
   var button = css(document.createElement('button'), {
     position: 'fixed', bottom: '20px', width: '58px', height: '58px', border: '0', 'border-radius': '50%',
@@ -108,7 +131,8 @@
     open = show;
     if (open && !frame) {
       frame = css(document.createElement('iframe'), { width: '100%', height: '100%', border: '0', display: 'block' });
-      frame.src = src.href;
+      var visit = kept();
+      frame.src = src.href + (visit ? '#visit=' + encodeURIComponent(visit) : '');
       frame.title = LABELS[lang].open;
       frame.setAttribute('allow', 'clipboard-write');
       frame.setAttribute('data-microchat-frame', slug);

@@ -37,6 +37,7 @@ function remember(slug) {
 // name; onFill(text): put a starter phrase in the composer; onModel(name|null).
 export function initAssistants({ picker, greeting, quick, actions, chip, onFill, onModel }) {
   let list = [];
+  let fallback = null; // the site's default assistant
   let chosen = null; // for a new chat
   let shown = null;  // the conversation's (or the new chat's)
   let fresh = true;  // a new chat: the picker is offered
@@ -45,11 +46,12 @@ export function initAssistants({ picker, greeting, quick, actions, chip, onFill,
     try {
       const data = await getJSON(ASSISTANTS, { lang: getLang() });
       list = Array.isArray(data.assistants) ? data.assistants.filter((a) => a.enabled !== false) : [];
+      fallback = data.default ?? null;
     } catch {
       list = [];
     }
     const keep = chosen?.slug ?? remembered();
-    chosen = list.find((a) => a.slug === keep) ?? list[0] ?? null;
+    chosen = list.find((a) => a.slug === keep) ?? list.find((a) => a.slug === fallback) ?? list[0] ?? null;
     if (fresh || !shown) shown = chosen;
     else shown = list.find((a) => a.slug === shown.slug) ?? shown;
     render();

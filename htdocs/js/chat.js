@@ -73,8 +73,10 @@ function setBusy(busy) {
   ui.list.setAttribute('aria-busy', busy ? 'true' : 'false');
 }
 
+// The path is spelled out: a page with a <base> (the widget's) would
+// otherwise resolve a bare "#c=1" against it.
 function setHash(id) {
-  const url = id ? `#c=${id}` : location.pathname + location.search;
+  const url = location.pathname + location.search + (id ? `#c=${id}` : '');
   if ((id ? `#c=${id}` : '') !== location.hash) history.replaceState(null, '', url);
 }
 

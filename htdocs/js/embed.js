@@ -3,6 +3,11 @@
 // a visitor session kept in this frame's storage and sent as a Bearer token (a third-party
 // cookie may be blocked), the assistant's greeting and quick actions, streaming replies with
 // Markdown and cards, and "clear conversation", which deletes it.
+//
+// Where a browser denies a framed page its storage too, the visit is kept by the widget in
+// the page it sits on: it hands it over in this frame's address (#visit=...) and this frame
+// posts every change to it. Only the sites the assistant lists can frame this page (its
+// frame-ancestors), so only they ever receive it.
 
 import { getJSON, postForm, setToken, onUnauthorized } from './api.js';
 import { $, el } from './dom.js';
@@ -18,24 +23,43 @@ import * as chat from './chat.js';
 const slug = document.querySelector('meta[name="microchat-assistant"]').content;
 const TOKEN_KEY = 'microchat.visitor';
 const CONVERSATION_KEY = `microchat.visitor.conversation.${slug}`;
-// When storage is blocked, the visit lasts as long as the frame.
-const memory = new Map();
+// Without storage the visit lives here, and in the widget's page when framed.
+const memory = new Map(handedOver());
+
+function handedOver() {
+  const match = /^#visit=(.*)$/.exec(location.hash);
+  try {
+    const visit = match ? JSON.parse(decodeURIComponent(match[1])) : null;
+    const kept = [];
+    if (typeof visit?.token === 'string') kept.push([TOKEN_KEY, visit.token]);
+    if (Number(visit?.conversation) > 0) kept.push([CONVERSATION_KEY, String(visit.conversation)]);
+    return kept;
+  } catch {
+    return [];
+  }
+}
 
 function load(key) {
   try {
-    return localStorage.getItem(key);
+    return localStorage.getItem(key) ?? memory.get(key) ?? null;
   } catch {
     return memory.get(key) ?? null;
   }
 }
 
 function store(key, value) {
+  if (value === null) memory.delete(key);
+  else memory.set(key, value);
   try {
     if (value === null) localStorage.removeItem(key);
     else localStorage.setItem(key, value);
+    return;
   } catch {
-    if (value === null) memory.delete(key);
-    else memory.set(key, value);
+    /* denied to a framed page: the widget's page keeps it */
+  }
+  if (window.parent !== window) {
+    window.parent.postMessage({ type: 'microchat:visit', assistant: slug,
+      visit: { token: memory.get(TOKEN_KEY) ?? null, conversation: Number(memory.get(CONVERSATION_KEY)) || null } }, '*');
   }
 }
 
