@@ -25,16 +25,23 @@
 
 /* What the admin page shows of a setting: its value and its rule (kind,
  * range, default), from the one description of every setting (lib/core/conf). */
+static bool is_prompt(const struct conf_key *k)
+{
+	return strcmp(k->name, "system_prompt") == 0;
+}
+
 static json_t *schema_json(void)
 {
 	static const char *const kinds[] = { "text", "model", "integer", "integer", "number", "boolean" };
 	json_t *list = json_array();
 	const struct conf_key *k;
 	for (size_t i = 0; (k = conf_key_at(i)); i++) {
-		if (!(k->flags & CONF_ADMIN))
+		if (!(k->flags & CONF_ADMIN) && !is_prompt(k))
 			continue;
+		/* system_prompt is edited here as the general assistant's prompt. */
 		json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "key", k->name, "kind", kinds[k->kind],
-				      "default", k->def, "about", k->about);
+				      "default", k->def, "about", is_prompt(k) ?
+				      "the general assistant's prompt (every assistant has its own)" : k->about);
 		if (k->kind == CONF_NUMBER || k->kind == CONF_INT || k->kind == CONF_SIZE || k->kind == CONF_TEXT) {
 			if (k->kind != CONF_TEXT)
 				json_object_set_new(o, "min", json_real(k->min));
@@ -121,11 +128,6 @@ struct change {
 	const struct conf_key *key;
 	const char *value; /* as stored */
 };
-
-static bool is_prompt(const struct conf_key *k)
-{
-	return strcmp(k->name, "system_prompt") == 0;
-}
 
 /* Store the values that differ, each with its audit row; the keys changed. */
 static json_t *store(struct req *r, struct db *db, const struct change *ch, int n)

@@ -9,7 +9,8 @@
  * may deny a framed page its storage: the frame then posts the visit (its token and
  * conversation) here, where it is kept in this page's storage and handed back in the
  * frame's address next time. Its two
- * labels are the locales' "widget.open" / "widget.close" (a test checks they match):
+ * labels are the locales' "embed.widget_open" / "embed.widget_close" (a test checks
+ * they match):
  * a script on someone else's page cannot load microchat's modules. */
 (function () {
   'use strict';

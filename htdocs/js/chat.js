@@ -10,8 +10,8 @@ import { describeError } from './errors.js';
 import { toast } from './toast.js';
 import { pollReply, findMessage } from './follow.js';
 
-const CHAT = '/cgi-bin/chat';
-const HISTORY = '/cgi-bin/history';
+const CHAT = 'cgi-bin/chat';
+const HISTORY = 'cgi-bin/history';
 
 // { scroller, list, empty, jump, composer, sidebar, models, assistants, onConversation }:
 // assistants (assistants.js) says which assistant a new chat talks to and shows

@@ -135,7 +135,6 @@ function wire() {
     input: $('#composer-input'),
     sendButton: $('#send-button'),
     stopButton: $('#stop-button'),
-    quickActions: [],
     onSend: (text) => chat.send(text),
     onStop: () => chat.stop(),
   });

@@ -82,7 +82,6 @@ function wire() {
     input: $('#composer-input'),
     sendButton: $('#send-button'),
     stopButton: $('#stop-button'),
-    quickActions: [],
     onSend: (text) => chat.send(text),
     onStop: () => chat.stop(),
   });
@@ -127,7 +126,7 @@ async function start() {
   applyI18n();
   wire();
   try {
-    const data = await getJSON('/cgi-bin/login', undefined, { allow401: true });
+    const data = await getJSON('cgi-bin/login', undefined, { allow401: true });
     showChatView(data.user);
   } catch (err) {
     showAuthView(err.status === 401 ? null : describeError(err), { keepHash: true });

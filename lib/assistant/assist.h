@@ -22,7 +22,7 @@ struct assist_policy {
 };
 
 struct assist {
-	/* {"name", "confidence", "entities": {...}} as in API.md; general at
+	/* {"name", "confidence", "entities": {...}} as in docs/API.md; general at
 	 * confidence 0 when nothing ran (understood false). */
 	json_t *intent;
 	bool understood;

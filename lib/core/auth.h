@@ -44,7 +44,7 @@ bool auth_require_admin(struct req *r, struct db *db);
 /* A logged-in account, not a visitor (403 for a visitor). */
 bool auth_require_member(struct req *r, struct db *db);
 
-/* API.md: a state-changing request whose Origin names another host is refused. */
+/* docs/API.md: a state-changing request whose Origin names another host is refused. */
 bool auth_origin_ok(const struct req *r);
 
 /* Login throttling. Seconds the caller must wait (0 = may try). */

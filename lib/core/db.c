@@ -294,6 +294,13 @@ static int db_apply(struct db *db, const struct db_migration *m, FILE *log)
 	char *err = NULL;
 	if (db_begin(db) < 0)
 		return -1;
+	/* Another process may have taken this step since the version was
+	 * read: under the write lock, the file says. */
+	int now = db_schema_version(db);
+	if (now < 0 || now >= m->version) {
+		db_rollback(db);
+		return now < 0 ? -1 : 0;
+	}
 	if (sqlite3_exec(db->h, m->sql, NULL, NULL, &err) != SQLITE_OK) {
 		fprintf(stderr, "microchat db: migration %03d_%s failed: %s\n", m->version, m->name,
 			err ? err : sqlite3_errmsg(db->h));

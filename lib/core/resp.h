@@ -17,7 +17,7 @@ void resp_json_text(struct req *r, int status, const char *body, size_t len);
 /* A whole HTML page under its own Content-Security-Policy (which says who
  * may frame it). */
 void resp_html(struct req *r, int status, const char *csp, const char *body, size_t len);
-/* The API.md error envelope {"error": {"code", "message"}}. */
+/* The docs/API.md error envelope {"error": {"code", "message"}}. */
 void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* 500 "internal" for the client; the detail goes to stderr. */
@@ -29,6 +29,13 @@ void resp_sse_begin(struct req *r);
 int resp_sse_event(struct req *r, const char *event, json_t *obj);
 /* A comment line that keeps proxies from timing out (and detects a gone client). */
 int resp_sse_ping(struct req *r);
+
+/* Start a download (status 200): its content type, the file name offered
+ * (letters, digits, '.', '-' and '_' only; anything else becomes '_') and
+ * its length in bytes; the body follows with resp_body. */
+void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length);
+/* Part of a download's body. Returns -1 once the client has gone. */
+int resp_body(struct req *r, const void *data, size_t n);
 
 const char *resp_status_text(int status);
 

@@ -67,7 +67,7 @@ test('a visitor chats through the widget on another site: streamed, with product
   const { context, page, problems } = await strictPage(browser);
   const button = await openWidget(page, `${listed}/`);
   assert.equal(await button.getAttribute('aria-expanded'), 'true');
-  assert.equal(await button.getAttribute('aria-label'), es['widget.close']);
+  assert.equal(await button.getAttribute('aria-label'), es['embed.widget_close']);
   const frame = frameOf(page);
   const tienda = (await api(stack, '/cgi-bin/assistants')).json.assistants.find((a) => a.slug === 'tienda');
   await frame.getByTestId('embed-greeting').filter({ hasText: tienda.greeting }).waitFor();
@@ -111,7 +111,7 @@ test('a visitor chats through the widget on another site: streamed, with product
 test('the widget follows the page: English and dark', async () => {
   const { context, page, problems } = await strictPage(browser, { locale: 'es-CL' });
   const button = await openWidget(page, `${listed}/en`);
-  assert.equal(await button.getAttribute('aria-label'), en['widget.close']);
+  assert.equal(await button.getAttribute('aria-label'), en['embed.widget_close']);
   const frame = frameOf(page);
   const english = (await api(stack, '/cgi-bin/assistants?lang=en')).json.assistants.find((a) => a.slug === 'tienda');
   await frame.getByTestId('embed-greeting').filter({ hasText: english.greeting }).waitFor();
@@ -172,6 +172,6 @@ test('widget.js: no dependencies, no global name, labels as the locales say', ()
   for (const [lang, strings] of [['es', es], ['en', en]]) {
     const block = source.match(new RegExp(`${lang}: \\{ open: '([^']+)', close: '([^']+)' \\}`));
     assert.ok(block, lang);
-    assert.deepEqual([block[1], block[2]], [strings['widget.open'], strings['widget.close']]);
+    assert.deepEqual([block[1], block[2]], [strings['embed.widget_open'], strings['embed.widget_close']]);
   }
 });
