@@ -52,15 +52,19 @@ static int64_t address_wait(struct req *r, struct db *db)
 	return wait;
 }
 
-/* The visitor's row and session, in one transaction with the address's count. */
+/* The visitor's row and session, in one transaction with the address's
+ * count. A browser already logged in to an account keeps its cookie: the
+ * widget's frame on the site's own pages uses the token it is given. */
 static const char *open_session(struct req *r, struct db *db, long days, int64_t *wait)
 {
 	const char *token = NULL;
+	bool member = auth_load_user(r, db) == 1 && strcmp(r->user.role, "guest") != 0;
+	memset(&r->user, 0, sizeof(r->user));
 	if (db_begin(db) < 0)
 		return NULL;
 	*wait = address_wait(r, db);
 	if (*wait == 0 && guests_create(db, &r->arena, &r->user) == 0)
-		token = auth_session_open(r, db, r->user.id, days);
+		token = auth_session_open(r, db, r->user.id, days, !member);
 	if (!token || db_commit(db) < 0) {
 		db_rollback(db);
 		return NULL;

@@ -82,10 +82,10 @@ static void set_cookie(struct req *r, const char *value, long max_age)
 
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
 {
-	return auth_session_open(r, db, user_id, r->conf->session_days);
+	return auth_session_open(r, db, user_id, r->conf->session_days, true);
 }
 
-const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, long days)
+const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, long days, bool cookie)
 {
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_TOKEN_HASH_LEN + 1];
 	auth_new_token(token, hash);
@@ -100,7 +100,8 @@ const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, lon
 		return NULL;
 	/* Expired sessions are swept here, where a write happens anyway. */
 	db_exec(db, "DELETE FROM sessions WHERE expires_at < ?1", "I", util_now_ms() / 1000);
-	set_cookie(r, token, days * 86400);
+	if (cookie)
+		set_cookie(r, token, days * 86400);
 	return arena_strdup(&r->arena, token);
 }
 

@@ -30,8 +30,9 @@ const char *auth_password_problem(const char *password);
 
 /* Create a session for the user, set the cookie, return the token. */
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id);
-/* The same, lasting days (a visitor's session lasts guest_days). */
-const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, long days);
+/* The same, lasting days (a visitor's session lasts guest_days); the
+ * cookie is set only when cookie is true. */
+const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, long days, bool cookie);
 /* Revoke the request's session and clear the cookie. */
 int auth_session_end(struct req *r, struct db *db);
 /* Fill r->user from the cookie or the Bearer token: from the session's

@@ -50,6 +50,16 @@ test('a visitor session: token stored hashed, role guest, first and last seen, a
   assert.equal((await api(stack, '/cgi-bin/login', { token: r.json.token })).json.user.role, 'guest');
 });
 
+test('a browser logged in to an account keeps its cookie when its widget frame opens a visit', async () => {
+  const r = await api(stack, '/cgi-bin/guest', { form: {}, headers: { Cookie: `session=${alice.token}` } });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.user.role, 'guest');
+  assert.notEqual(r.json.user.id, alice.user.id);
+  assert.equal(r.headers.get('set-cookie'), null, 'the member stays logged in');
+  assert.equal((await api(stack, '/cgi-bin/login', { cookie: `session=${alice.token}` })).json.user.id, alice.user.id);
+  assert.equal((await api(stack, '/cgi-bin/login', { token: r.json.token })).json.user.role, 'guest');
+});
+
 test('bad input: an unknown assistant 404, a members-only one 403, a bad slug 400; GET 405', async () => {
   assert.equal((await api(stack, '/cgi-bin/guest', { form: { assistant: 'nadie' } })).status, 404);
   const members = await api(stack, '/cgi-bin/guest', { form: { assistant: 'general' } });
@@ -97,6 +107,8 @@ test('every other program treats a visitor as the least privileged user there is
   await expect('/cgi-bin/assistants', { form: { action: 'delete', slug: 'x' } }, 403);
   await expect('/cgi-bin/models', {}, 403);
   await expect('/cgi-bin/models', {}, 403); // and not from the shared cache either
+  await expect('/cgi-bin/data?action=backup', {}, 403);
+  await expect('/cgi-bin/data', { form: { action: 'import_offices' } }, 403);
   await expect('/cgi-bin/health', {}, 200);
   // What a public assistant answers from may be read; nothing else.
   await expect('/cgi-bin/catalog', {}, 200);
@@ -120,6 +132,9 @@ test('every other program treats a visitor as the least privileged user there is
   assert.ok(!cfg.json.users.some((u) => u.id === v.user.id));
   const change = await api(stack, '/cgi-bin/config', { token: admin.token, form: { action: 'user', user_id: String(v.user.id), role: 'admin' } });
   assert.equal(change.status, 404, 'a visitor is no account to promote');
+  // A visitor may end the visit.
+  await expect('/cgi-bin/logout', { form: {} }, 200);
+  await expect('/cgi-bin/history', {}, 401);
 });
 
 test('limits per session (guest_messages_per_hour) and per address: 429 with Retry-After, nothing stored', async () => {
