@@ -163,7 +163,8 @@ static json_t *percentile(struct per_assistant *p, int pct, int64_t total)
 static void add_latency(struct per_assistant *p)
 {
 	int64_t total = 0;
-	qsort(p->bins, (size_t)p->nbins, sizeof(*p->bins), by_bin);
+	if (p->nbins > 1)
+		qsort(p->bins, (size_t)p->nbins, sizeof(*p->bins), by_bin);
 	for (int i = 0; i < p->nbins; i++)
 		total += p->bins[i].n;
 	json_object_set_new(p->o, "latency_ms", json_pack("{s:o,s:o,s:I}", "p50", percentile(p, 50, total),
