@@ -122,7 +122,7 @@ static void delete_account(struct req *r, struct db *db)
 
 static void handle(struct req *r)
 {
-	struct db *db = app_begin(r, "GET,POST", APP_USER);
+	struct db *db = app_begin(r, "GET,POST", APP_MEMBER); /* a visitor has no account */
 	if (!db)
 		return;
 	if (!req_is_post(r)) {

@@ -136,6 +136,11 @@ static int switch_version(struct req *r, struct db *db, int64_t id)
 static void share(struct req *r, struct db *db, int64_t id)
 {
 	const char *token = NULL;
+	/* A public page under the site's name is for members to make. */
+	if (strcmp(r->user.role, "guest") == 0) {
+		resp_error(r, 403, "forbidden", "visitors cannot share links: log in or register");
+		return;
+	}
 	switch (share_create(db, &r->arena, r->user.id, id, &token)) {
 	case SHARE_OK:
 		resp_json(r, 200, json_pack("{s:b,s:o}", "ok", 1, "share", share_json(r, token)));

@@ -31,7 +31,7 @@ static void handle(struct req *r)
 {
 	/* A JSON body is the file itself (it may be a list): read it whole. */
 	r->keep_json_body = true;
-	struct db *db = app_begin(r, "POST", APP_USER);
+	struct db *db = app_begin(r, "POST", APP_MEMBER); /* visitors keep what they chat only */
 	if (!db)
 		return;
 	const char *text = r->json_body;

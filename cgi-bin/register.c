@@ -1,10 +1,14 @@
-/* register: create an account (the first one is the admin) and log it in. */
+/* register: create an account (the first one is the admin) and log it in.
+ * A visitor who registers keeps their conversations: their own row becomes
+ * the account. */
 #include "chat/accounts.h"
 #include "core/app.h"
 #include "core/auth.h"
 #include "core/db.h"
 #include "core/req.h"
 #include "core/resp.h"
+
+#include <string.h>
 
 static void handle(struct req *r)
 {
@@ -27,7 +31,14 @@ static void handle(struct req *r)
 		resp_internal(r, "password hashing failed (out of memory?)");
 		return;
 	}
-	switch (accounts_create(db, r->conf, &r->arena, name, hash, &r->user)) {
+	/* Who asks: a visitor's session names the row to keep. */
+	if (auth_load_user(r, db) < 0) {
+		resp_internal(r, "loading the session failed");
+		return;
+	}
+	int64_t guest_id = r->user.id && strcmp(r->user.role, "guest") == 0 ? r->user.id : 0;
+	struct req_user account = { 0 };
+	switch (accounts_claim(db, r->conf, &r->arena, guest_id, name, hash, &account)) {
 	case ACCOUNTS_OK:
 		break;
 	case ACCOUNTS_TAKEN:
@@ -36,10 +47,14 @@ static void handle(struct req *r)
 	case ACCOUNTS_CLOSED:
 		resp_error(r, 403, "registration_closed", "registration is closed; ask an administrator");
 		return;
+	case ACCOUNTS_NOT_FOUND:
+		resp_error(r, 409, "conflict", "this visitor session ended meanwhile; try again");
+		return;
 	default:
 		resp_internal(r, "creating the user failed");
 		return;
 	}
+	r->user = account;
 	const char *token = auth_session_start(r, db, r->user.id);
 	if (!token) {
 		resp_internal(r, "creating the session failed");

@@ -1,6 +1,7 @@
-// admin.js — admin.html: edit the assistant's settings, enable/disable accounts and grant
-// or remove the admin role, and read the audit log; all through cgi-bin/config. The shop
-// data uploads and the backup are admin-data.js's.
+// admin.js — admin.html: edit the site's settings, enable/disable accounts and grant
+// or remove the admin role, and read the audit log; all through cgi-bin/config. The
+// assistants and visitors section is admin-assistants.js's, the shop data uploads and
+// the backup are admin-data.js's.
 
 import { getJSON, postForm } from './api.js';
 import { $, el } from './dom.js';
@@ -10,6 +11,7 @@ import { dateTime } from './format.js';
 import { describeError } from './errors.js';
 import { applyRules, checkRules } from './admin-rules.js';
 import { startDataSection } from './admin-data.js';
+import { initAssistantsAdmin, fillVisitorSettings } from './admin-assistants.js';
 import { accountButtons, initQuotaSettings } from './admin-accounts.js';
 
 const CONFIG = 'cgi-bin/config';
@@ -29,8 +31,11 @@ async function loadConfig({ fillForm = false } = {}) {
     return;
   }
   applyRules($('#config-form'), config.settings);
+  applyRules($('#visitors-form'), config.settings);
+  applyRules($('#quota-form'), config.settings);
   if (fillForm) {
     fill();
+    fillVisitorSettings(config);
     quotas.fill();
   }
   renderUsers();
@@ -205,6 +210,7 @@ async function start() {
     fillModels($('#default-model').value);
   });
   await loadModels();
+  await initAssistantsAdmin({ modelNames, changed: () => loadConfig() });
   await loadConfig({ fillForm: true });
 }
 

@@ -11,6 +11,7 @@ import { renderCharts } from './dashboard-charts.js';
 import { renderFeedback } from './dashboard-feedback.js';
 import { number, ms, clock } from './format.js';
 import { describeError } from './errors.js';
+import { renderAudience } from './dashboard-audience.js';
 
 const REFRESH_MS = 30000;
 const DAYS_KEY = 'microchat.dashboard.days';
@@ -64,6 +65,7 @@ function render() {
   if (!stats) return;
   renderTotals();
   renderCharts(stats);
+  renderAudience(stats);
   renderBackends();
   renderFeedback(stats);
   renderUpdated();

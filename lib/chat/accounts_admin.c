@@ -22,7 +22,7 @@ struct target {
 static int load(struct db *db, struct arena *a, int64_t id, struct target *t)
 {
 	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled, coalesce(quota_messages_per_day, -1), "
-				    "coalesce(quota_tokens_per_day, -1) FROM users WHERE id = ?1", "I", id);
+				    "coalesce(quota_tokens_per_day, -1) FROM users WHERE id = ?1 AND guest = 0", "I", id);
 	if (!st)
 		return -1;
 	int rc = db_step(st);

@@ -24,6 +24,13 @@ int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, con
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int convo_assistant(struct db *db, int64_t conversation_id, int64_t *assistant_id)
+{
+	*assistant_id = 0;
+	return db_int(db, assistant_id, "SELECT coalesce(assistant_id, 0) FROM conversations WHERE id = ?1",
+		      "I", conversation_id) < 0 ? -1 : 0;
+}
+
 char *convo_title_from(struct arena *a, const char *text)
 {
 	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
@@ -113,11 +120,12 @@ json_t *convo_message_json(struct db *db, int64_t message_id)
 /* message_count counts every version of every message. */
 #define CONVO_COLUMNS "c.id, c.title, c.model, c.created_at, c.updated_at, " \
 	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.pinned, c.archived, " \
-	"EXISTS (SELECT 1 FROM shares s WHERE s.conversation_id = c.id)"
+	"EXISTS (SELECT 1 FROM shares s WHERE s.conversation_id = c.id), " \
+	"(SELECT slug FROM assistants a WHERE a.id = c.assistant_id)"
 
 static json_t *convo_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:b,s:b,s:b}",
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:b,s:b,s:b,s:s?}",
 		"id", (json_int_t)sqlite3_column_int64(st, 0),
 		"title", (const char *)sqlite3_column_text(st, 1),
 		"model", (const char *)sqlite3_column_text(st, 2),
@@ -125,7 +133,7 @@ static json_t *convo_row(sqlite3_stmt *st)
 		"updated_at", (const char *)sqlite3_column_text(st, 4),
 		"message_count", (json_int_t)sqlite3_column_int64(st, 5),
 		"pinned", sqlite3_column_int(st, 6), "archived", sqlite3_column_int(st, 7),
-		"shared", sqlite3_column_int(st, 8));
+		"shared", sqlite3_column_int(st, 8), "assistant", (const char *)sqlite3_column_text(st, 9));
 }
 
 /* q as a LIKE pattern with its own % and _ taken literally. */

@@ -16,6 +16,10 @@ struct db;
  * *model gets its model (may be NULL). */
 int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, const char **model);
 
+/* The assistant a conversation talks to (0: none, or it was deleted).
+ * 0, or -1 on error. */
+int convo_assistant(struct db *db, int64_t conversation_id, int64_t *assistant_id);
+
 /* Save the reply so far (status stays "streaming"). */
 int convo_save_progress(struct db *db, int64_t reply_id, const char *content);
 

@@ -96,8 +96,10 @@ static enum turn_result written(int rc)
 static enum turn_result add_reply(struct db *db, int64_t user_id, struct turn *t, const char *content,
 				  const char *model)
 {
+	/* A template answer is nobody's model: stored with model NULL. */
 	enum turn_result rc = written(insert_message(db, user_id, t->conversation_id, t->user_message_id,
-						     "assistant", content, model, "streaming", &t->reply_id));
+						     "assistant", content, t->template_reply ? NULL : model,
+						     "streaming", &t->reply_id));
 	if (rc == TURN_OK && (branch_switch(db, user_id, t->conversation_id, t->reply_id) < 0 ||
 			      touch(db, user_id, t->conversation_id, model) < 0))
 		rc = TURN_ERROR;
@@ -107,8 +109,9 @@ static enum turn_result add_reply(struct db *db, int64_t user_id, struct turn *t
 static enum turn_result new_conversation(struct db *db, struct arena *a, int64_t user_id,
 					 const char *model, const char *text, struct turn *t)
 {
-	if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
-		    "Iss", user_id, convo_title_from(a, text), model) < 0)
+	if (db_exec(db, "INSERT INTO conversations(user_id, title, model, assistant_id) "
+			"VALUES (?1, ?2, ?3, nullif(?4, 0))", "IssI", user_id, convo_title_from(a, text), model,
+		    t->assistant_id) < 0)
 		return TURN_ERROR;
 	t->conversation_id = db_last_id(db);
 	t->created = true;

@@ -38,6 +38,8 @@ int turn_target_load(struct db *db, struct arena *a, int64_t user_id, int64_t me
 /* What a turn wrote. */
 struct turn {
 	int64_t conversation_id;  /* send: 0 on input for a new conversation */
+	int64_t assistant_id;     /* on input: a new conversation's assistant (0: none) */
+	bool template_reply;      /* on input: the reply is written without a model (model NULL) */
 	int64_t user_message_id;  /* the question the new reply answers */
 	int64_t reply_id;
 	int64_t history_id;       /* the message before the question (0: none) */

@@ -52,6 +52,13 @@ struct conf {
 	long num_predict;
 	bool open_registration;
 
+	/* Assistants and visitors. */
+	char *default_assistant; /* slug */
+	long guest_days;
+	long guest_messages_per_hour;
+	long guest_messages_per_hour_per_address;
+	long guest_sessions_per_hour_per_address;
+
 	/* Quotas (issue 13): messages and model tokens per UTC day; 0 = none. */
 	long quota_user_messages_per_day;
 	long quota_user_tokens_per_day;

@@ -14,6 +14,9 @@ void resp_header(struct req *r, const char *line);
 void resp_json(struct req *r, int status, json_t *obj);
 /* The same with a body already serialised (an answer from the cache). */
 void resp_json_text(struct req *r, int status, const char *body, size_t len);
+/* A whole HTML page under its own Content-Security-Policy (which says who
+ * may frame it). */
+void resp_html(struct req *r, int status, const char *csp, const char *body, size_t len);
 /* A file to save (export, backup): body as content_type, with a
  * Content-Disposition that names it filename (anything but
  * A-Z a-z 0-9 . _ - becomes '-'). */

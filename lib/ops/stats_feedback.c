@@ -11,6 +11,10 @@
 #define INTENT_OF "coalesce((SELECT l.intent FROM nlu_log l WHERE l.message_id = f.message_id " \
 	"ORDER BY l.id DESC LIMIT 1), 'general')"
 
+/* The assistant a reply's conversation talks to (NULL: none, or deleted). */
+#define ASSISTANT_OF "(SELECT a.slug FROM conversations c JOIN assistants a ON a.id = c.assistant_id " \
+	"WHERE c.id = m.conversation_id)"
+
 /* The ratings of the window, each with what it is grouped by. */
 #define RATED(group) "SELECT " group " AS g, f.rating AS rating FROM feedback f " \
 	"JOIN messages m ON m.id = f.message_id WHERE f.updated_at >= ?1 AND f.updated_at < ?2"
@@ -40,7 +44,7 @@ static json_t *latest_down(struct db *db, const char *t0, const char *t1)
 {
 	sqlite3_stmt *st = db_query(db,
 		"SELECT f.message_id, f.updated_at, u.username, m.model, " INTENT_OF ", "
-		"substr(q.content, 1, ?3), substr(m.content, 1, ?3), f.comment, m.conversation_id "
+		"substr(q.content, 1, ?3), substr(m.content, 1, ?3), f.comment, m.conversation_id, " ASSISTANT_OF " "
 		"FROM feedback f JOIN messages m ON m.id = f.message_id JOIN users u ON u.id = f.user_id "
 		"LEFT JOIN messages q ON q.id = m.parent_id "
 		"WHERE f.rating = 'down' AND f.updated_at >= ?1 AND f.updated_at < ?2 "
@@ -51,7 +55,7 @@ static json_t *latest_down(struct db *db, const char *t0, const char *t1)
 	json_t *out = json_array();
 	int rc;
 	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s,s:s,s:s,s:s}",
+		json_array_append_new(out, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s,s:s,s:s,s:s,s:s?}",
 			"message_id", (json_int_t)sqlite3_column_int64(st, 0),
 			"conversation_id", (json_int_t)sqlite3_column_int64(st, 8),
 			"at", (const char *)sqlite3_column_text(st, 1),
@@ -60,7 +64,8 @@ static json_t *latest_down(struct db *db, const char *t0, const char *t1)
 			"intent", (const char *)sqlite3_column_text(st, 4),
 			"question", sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "",
 			"reply", (const char *)sqlite3_column_text(st, 6),
-			"comment", (const char *)sqlite3_column_text(st, 7)));
+			"comment", (const char *)sqlite3_column_text(st, 7),
+			"assistant", (const char *)sqlite3_column_text(st, 9)));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(out);
@@ -94,13 +99,16 @@ json_t *stats_feedback_json(struct db *db, int64_t t0, int64_t t1)
 		return NULL;
 	json_t *by_model = grouped(db, GROUP_BY("m.model"), "model", from, to);
 	json_t *by_intent = grouped(db, GROUP_BY(INTENT_OF), "intent", from, to);
+	json_t *by_assistant = grouped(db, GROUP_BY(ASSISTANT_OF), "assistant", from, to);
 	json_t *latest = latest_down(db, from, to);
-	if (!by_model || !by_intent || !latest) {
+	if (!by_model || !by_intent || !by_assistant || !latest) {
 		json_decref(by_model);
 		json_decref(by_intent);
+		json_decref(by_assistant);
 		json_decref(latest);
 		return NULL;
 	}
-	return json_pack("{s:I,s:I,s:o,s:o,s:[],s:o}", "up", (json_int_t)up, "down", (json_int_t)down,
-			 "by_model", by_model, "by_intent", by_intent, "by_assistant", "latest_down", latest);
+	return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o}", "up", (json_int_t)up, "down", (json_int_t)down,
+			 "by_model", by_model, "by_intent", by_intent, "by_assistant", by_assistant,
+			 "latest_down", latest);
 }
