@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/conf.h"
 #include "chat/convo.h"
+#include "chat/streams.h"
 #include "core/db.h"
 #include "models/pool.h"
 #include "core/req.h"
@@ -22,6 +23,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CHAT_MAX_MESSAGE 32000
 #define CHAT_MAX_REPLY (4 * 1024 * 1024)
@@ -31,11 +33,16 @@
 /* Set by SIGTERM, which lighttpd sends when the browser goes away. The reply
  * is still generated to its end and stored; only the writing stops. */
 static volatile sig_atomic_t chat_client_gone;
+/* Set by SIGINT (Ctrl-C of make run reaches the whole process group): the
+ * server is stopping, so the reply stops and is stored as 'partial'. */
+static volatile sig_atomic_t chat_shutdown;
 
-static void on_sigterm(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	chat_client_gone = 1;
+	if (sig == SIGTERM)
+		chat_client_gone = 1;
+	else
+		chat_shutdown = 1;
 }
 
 struct chat {
@@ -49,7 +56,9 @@ struct chat {
 	struct buf reply;
 	size_t saved_len;
 	struct pool_trace trace;
-	int64_t last_save_ms, last_ping_ms;
+	int64_t last_save_ms, last_ping_ms, last_beat_ms;
+	pid_t server;       /* the parent that started us (lighttpd) */
+	bool interrupted;   /* stopped because the server is stopping */
 };
 
 /* ---- input ---- */
@@ -129,24 +138,45 @@ static int on_token(void *ctx, const char *text, size_t len)
 	return 0;
 }
 
+/* The server is stopping: SIGINT, or our parent (lighttpd, which sends
+ * SIGTERM also when only the browser went away) has exited. */
+static bool server_stopping(struct chat *c)
+{
+	return chat_shutdown || getppid() != c->server;
+}
+
+/* Every few saves, the reply's row says this process still writes it. */
+static void heartbeat(struct chat *c, int64_t now)
+{
+	if (now - c->last_beat_ms < STREAMS_HEARTBEAT_MS)
+		return;
+	c->last_beat_ms = now;
+	streams_heartbeat(c->db, c->turn.reply_id, c->turn.user_id);
+}
+
 static int on_tick(void *ctx)
 {
 	struct chat *c = ctx;
 	int64_t now = util_mono_ms();
+	if (server_stopping(c)) {
+		c->interrupted = true;
+		return 1;
+	}
 	if (now - c->last_save_ms < CHAT_SAVE_EVERY_MS)
 		return 0;
 	c->last_save_ms = now;
 	if (c->reply.len != c->saved_len) {
-		convo_save_progress(c->db, c->turn.reply_id, buf_str(&c->reply));
+		convo_save_progress(c->db, &c->turn, buf_str(&c->reply));
 		c->saved_len = c->reply.len;
 	}
+	heartbeat(c, now);
 	if (c->sse && !c->r->client_gone && now - c->last_ping_ms > CHAT_PING_EVERY_MS) {
 		resp_sse_ping(c->r);
 		c->last_ping_ms = now;
 	}
 	if (chat_client_gone)
 		c->r->client_gone = true;
-	return convo_cancel_requested(c->db, c->turn.reply_id);
+	return convo_cancel_requested(c->db, &c->turn);
 }
 
 static json_t *model_messages(struct chat *c, const char *text)
@@ -191,7 +221,7 @@ static void finish(struct chat *c, const char *status, const char *code, const c
 		.eval_count = res ? res->eval_count : 0, .prompt_eval_count = res ? res->prompt_eval_count : 0,
 		.duration_ms = res ? res->total_ms : -1, .first_token_ms = res ? res->first_token_ms : -1,
 	};
-	if (convo_finish_reply(c->db, c->turn.reply_id, &e) < 0)
+	if (convo_finish_reply(c->db, &c->turn, &e) < 0)
 		fprintf(stderr, "microchat chat: could not store the end of reply %lld\n",
 			(long long)c->turn.reply_id);
 	struct req *r = c->r;
@@ -246,6 +276,8 @@ static void ask_model(struct chat *c, const char *text)
 	}
 	if (res.outcome == LLM_DONE) {
 		finish(c, "done", NULL, NULL, &res);
+	} else if (res.outcome == LLM_STOPPED && c->interrupted) {
+		finish(c, "partial", "interrupted", "the server stopped while the reply was written", &res);
 	} else if (res.outcome == LLM_STOPPED) {
 		finish(c, "stopped", NULL, NULL, &res);
 	} else if (res.tokens > 0) {
@@ -285,6 +317,36 @@ static void stop_reply(struct req *r, struct db *db)
 					     "status", status));
 }
 
+/* The user's conversation, its replies left by a process that is gone
+ * settled first: 1, or 0 once refused. */
+static bool own_conversation(struct chat *c, int64_t conv, const char **model)
+{
+	struct req *r = c->r;
+	int own = convo_owned(c->db, &r->arena, r->user.id, conv, model);
+	if (own > 0 && streams_settle(c->db, conv) < 0)
+		own = -1;
+	if (own < 0)
+		resp_internal(r, "loading the conversation failed");
+	else if (own == 0)
+		resp_error(r, 404, "not_found", "no such conversation");
+	return own > 0;
+}
+
+static bool store_turn(struct chat *c, const char *text)
+{
+	struct req *r = c->r;
+	c->turn.max_streams = (long)settings_number(c->db, r->conf, &r->arena, "max_streams_per_user");
+	int rc = convo_start_turn(c->db, r->user.id, c->model, text, &c->turn);
+	if (rc == CONVO_BUSY)
+		resp_error(r, 429, "too_many_streams", "%ld of your replies are being written; wait for one "
+			   "to end, or stop one", c->turn.max_streams);
+	else if (rc == CONVO_GONE)
+		resp_error(r, 404, "not_found", "no such conversation");
+	else if (rc < 0)
+		resp_internal(r, "storing the message failed");
+	return rc == 0;
+}
+
 static bool start_turn(struct chat *c, const char *text)
 {
 	struct req *r = c->r;
@@ -294,16 +356,8 @@ static bool start_turn(struct chat *c, const char *text)
 		resp_error(r, 400, "invalid_input", "conversation_id must be a positive integer");
 		return false;
 	}
-	if (conv) {
-		int own = convo_owned(c->db, &r->arena, r->user.id, conv, &conv_model);
-		if (own <= 0) {
-			if (own < 0)
-				resp_internal(r, "loading the conversation failed");
-			else
-				resp_error(r, 404, "not_found", "no such conversation");
-			return false;
-		}
-	}
+	if (conv && !own_conversation(c, conv, &conv_model))
+		return false;
 	/* An empty model field is no model named, as in the settings. */
 	c->model = req_field(r, "model", NULL);
 	if (c->model && *c->model && !conf_model_name_ok(c->model)) {
@@ -315,16 +369,12 @@ static bool start_turn(struct chat *c, const char *text)
 	if (!c->model && !c->assist.direct_answer)
 		c->model = pool_default_model(r, c->db);
 	c->turn.conversation_id = conv;
-	if (convo_start_turn(c->db, r->user.id, c->model, text, &c->turn) < 0) {
-		resp_internal(r, "storing the message failed");
-		return false;
-	}
-	return true;
+	return store_turn(c, text);
 }
 
 static void send_message(struct req *r, struct db *db)
 {
-	struct chat c = { .r = r, .db = db, .sse = wants_stream(r) };
+	struct chat c = { .r = r, .db = db, .sse = wants_stream(r), .server = getppid() };
 	const char *text = req_field(r, "message", "");
 	size_t len = strlen(text);
 	if (len == 0 || strspn(text, " \t\r\n") == len || len > CHAT_MAX_MESSAGE) {
@@ -340,7 +390,7 @@ static void send_message(struct req *r, struct db *db)
 	buf_init(&c.reply, CHAT_MAX_REPLY);
 	if (start_turn(&c, text)) {
 		assist_log(r, db, &c.assist, text, (long long)c.turn.reply_id);
-		c.last_save_ms = c.last_ping_ms = util_mono_ms();
+		c.last_save_ms = c.last_ping_ms = c.last_beat_ms = util_mono_ms();
 		if (c.sse) {
 			resp_sse_begin(r);
 			send_event(&c, "meta", meta_json(&c));
@@ -376,7 +426,8 @@ int main(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigterm;
+	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	return app_main("chat", handle, APP_KIND);
 }

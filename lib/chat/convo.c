@@ -1,6 +1,7 @@
 /* convo: conversations and their messages in the database: a turn's rows,
  * the reply as it grows and when it ends, listings and the prompt history. */
 #include "chat/convo.h"
+#include "chat/streams.h"
 #include "core/arena.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -50,58 +51,100 @@ static int insert_message(struct db *db, int64_t conv, const char *role, const c
 	return 0;
 }
 
+/* The conversation the turn goes to: a new one, or the user's own (its
+ * model remembered). 0, or a CONVO_ code. */
+static int turn_conversation(struct db *db, struct arena *a, const char *model, const char *text,
+			     struct convo_turn *t)
+{
+	if (t->conversation_id == 0) {
+		if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
+			    "Iss", t->user_id, convo_title_from(a, text), model) < 0)
+			return CONVO_ERROR;
+		t->conversation_id = db_last_id(db);
+		t->created = true;
+		return 0;
+	}
+	if (db_exec(db, "UPDATE conversations SET model = ?2, updated_at = " NOW
+			" WHERE id = ?1 AND user_id = ?3", "IsI", t->conversation_id, model, t->user_id) < 0)
+		return CONVO_ERROR;
+	return db_changes(db) == 1 ? 0 : CONVO_GONE;
+}
+
+static int turn_rows(struct db *db, struct arena *a, const char *model, const char *text,
+		     struct convo_turn *t)
+{
+	int room = streams_room(db, t->user_id, t->max_streams);
+	if (room <= 0)
+		return room < 0 ? CONVO_ERROR : CONVO_BUSY;
+	int rc = turn_conversation(db, a, model, text, t);
+	if (rc < 0)
+		return rc;
+	if (insert_message(db, t->conversation_id, "user", text, NULL, "done", &t->user_message_id) < 0 ||
+	    insert_message(db, t->conversation_id, "assistant", "", model, "streaming", &t->reply_id) < 0 ||
+	    streams_add(db, t->reply_id, t->user_id) < 0)
+		return CONVO_ERROR;
+	return 0;
+}
+
 int convo_start_turn(struct db *db, int64_t user_id, const char *model,
 		     const char *text, struct convo_turn *t)
 {
 	struct arena a;
 	arena_init(&a);
-	if (db_begin(db) < 0)
-		goto fail;
-	if (t->conversation_id == 0) {
-		if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
-			    "Iss", user_id, convo_title_from(&a, text), model) < 0)
-			goto fail;
-		t->conversation_id = db_last_id(db);
-		t->created = true;
-	} else if (db_exec(db, "UPDATE conversations SET model = ?2, updated_at = " NOW " WHERE id = ?1",
-			   "Is", t->conversation_id, model) < 0) {
-		goto fail;
-	}
-	if (insert_message(db, t->conversation_id, "user", text, NULL, "done", &t->user_message_id) < 0 ||
-	    insert_message(db, t->conversation_id, "assistant", "", model, "streaming", &t->reply_id) < 0 ||
-	    db_commit(db) < 0)
-		goto fail;
+	t->user_id = user_id;
+	int rc = db_begin(db) < 0 ? CONVO_ERROR : turn_rows(db, &a, model, text, t);
+	if (rc == 0 && db_commit(db) < 0)
+		rc = CONVO_ERROR;
+	if (rc < 0)
+		db_rollback(db);
 	arena_free(&a);
-	return 0;
-fail:
-	db_rollback(db);
-	arena_free(&a);
-	return -1;
+	return rc;
 }
 
-int convo_save_progress(struct db *db, int64_t reply_id, const char *content)
+/* The turn's reply, only while it is still streaming in a conversation of
+ * the turn's user: ?1 reply, ?2 conversation, ?3 user. */
+#define TURN_REPLY "id = ?1 AND conversation_id = ?2 AND status = 'streaming' AND " 	"EXISTS (SELECT 1 FROM conversations c WHERE c.id = ?2 AND c.user_id = ?3)"
+
+int convo_save_progress(struct db *db, const struct convo_turn *t, const char *content)
 {
-	return db_exec(db, "UPDATE messages SET content = ?2, updated_at = " NOW
-			   " WHERE id = ?1 AND status = 'streaming'", "Is", reply_id, content);
+	return db_exec(db, "UPDATE messages SET content = ?4, updated_at = " NOW " WHERE " TURN_REPLY,
+		       "IIIs", t->reply_id, t->conversation_id, t->user_id, content);
 }
 
-int convo_finish_reply(struct db *db, int64_t reply_id, const struct convo_reply_end *e)
+static int finish_rows(struct db *db, const struct convo_turn *t, const struct convo_reply_end *e)
 {
 	/* -1 stands for "unknown" and is stored as NULL. */
-	if (db_exec(db, "UPDATE messages SET content = ?2, status = ?3, error_code = ?4, "
-			"duration_ms = NULLIF(?5, -1), first_token_ms = NULLIF(?6, -1), "
-			"eval_count = ?7, prompt_eval_count = ?8, updated_at = " NOW " WHERE id = ?1",
-		    "IsssIIII", reply_id, e->content, e->status, e->error_code, e->duration_ms,
-		    e->first_token_ms, (int64_t)e->eval_count, (int64_t)e->prompt_eval_count) < 0)
+	if (db_exec(db, "UPDATE messages SET content = ?4, status = ?5, error_code = ?6, "
+			"duration_ms = NULLIF(?7, -1), first_token_ms = NULLIF(?8, -1), "
+			"eval_count = ?9, prompt_eval_count = ?10, updated_at = " NOW " WHERE " TURN_REPLY,
+		    "IIIsssIIII", t->reply_id, t->conversation_id, t->user_id, e->content, e->status,
+		    e->error_code, e->duration_ms, e->first_token_ms, (int64_t)e->eval_count,
+		    (int64_t)e->prompt_eval_count) < 0)
 		return -1;
-	return db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = "
-			   "(SELECT conversation_id FROM messages WHERE id = ?1)", "I", reply_id);
+	if (db_changes(db) == 1 &&
+	    db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1 AND user_id = ?2",
+		    "II", t->conversation_id, t->user_id) < 0)
+		return -1;
+	return streams_end(db, t->reply_id);
 }
 
-bool convo_cancel_requested(struct db *db, int64_t reply_id)
+int convo_finish_reply(struct db *db, const struct convo_turn *t, const struct convo_reply_end *e)
+{
+	if (db_begin(db) < 0)
+		return -1;
+	if (finish_rows(db, t, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
+}
+
+bool convo_cancel_requested(struct db *db, const struct convo_turn *t)
 {
 	int64_t v = 0;
-	return db_int(db, &v, "SELECT cancel_requested FROM messages WHERE id = ?1", "I", reply_id) == 1 && v;
+	int rc = db_int(db, &v, "SELECT cancel_requested FROM messages WHERE " TURN_REPLY,
+			"III", t->reply_id, t->conversation_id, t->user_id);
+	return rc == 0 || (rc == 1 && v);
 }
 
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
@@ -112,7 +155,8 @@ int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 		"WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant'", "II", message_id, user_id);
 	if (rc <= 0)
 		return rc;
-	if (db_exec(db, "UPDATE messages SET cancel_requested = 1 WHERE id = ?1", "I", message_id) < 0)
+	if (db_exec(db, "UPDATE messages SET cancel_requested = 1 WHERE id = ?1 AND conversation_id IN "
+			"(SELECT id FROM conversations WHERE user_id = ?2)", "II", message_id, user_id) < 0)
 		return -1;
 	return 1;
 }
@@ -282,8 +326,10 @@ int convo_clear(struct db *db, int64_t user_id, int64_t id)
 	int64_t owned = 0;
 	if (db_int(db, &owned, "SELECT count(*) FROM conversations WHERE id = ?1 AND user_id = ?2",
 		   "II", id, user_id) < 0 ||
-	    (owned && db_exec(db, "DELETE FROM messages WHERE conversation_id = ?1", "I", id) < 0) ||
-	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1", "I", id) < 0)) {
+	    (owned && db_exec(db, "DELETE FROM messages WHERE conversation_id = ?1 AND EXISTS "
+				  "(SELECT 1 FROM conversations WHERE id = ?1 AND user_id = ?2)", "II", id, user_id) < 0) ||
+	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1 AND user_id = ?2",
+			      "II", id, user_id) < 0)) {
 		db_rollback(db);
 		return -1;
 	}

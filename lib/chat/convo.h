@@ -14,7 +14,16 @@ struct convo_turn {
 	int64_t conversation_id;   /* 0 on input: start a new conversation */
 	int64_t user_message_id;
 	int64_t reply_id;          /* the assistant message, status "streaming" */
+	int64_t user_id;           /* whose conversation it is (set by convo_start_turn) */
+	long max_streams;          /* on input: replies the user may have in flight (0: any) */
 	bool created;
+};
+
+/* What convo_start_turn may answer besides 0. */
+enum {
+	CONVO_ERROR = -1,  /* database error, logged */
+	CONVO_BUSY = -2,   /* the user has max_streams replies being generated */
+	CONVO_GONE = -3,   /* the conversation is not (or no longer) the user's */
 };
 
 /* The conversation if it exists and belongs to user_id: 1, else 0; -1 on error.
@@ -23,12 +32,15 @@ int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, con
 
 /* In one short transaction: create the conversation when needed (titled
  * from the message), store the user's message and an empty reply with
- * status "streaming", and remember the model. 0, or -1 on error. */
+ * status "streaming" (and its row in lib/chat/streams, checked against
+ * t->max_streams first), and remember the model. 0, or a CONVO_ code. */
 int convo_start_turn(struct db *db, int64_t user_id, const char *model,
 		     const char *text, struct convo_turn *t);
 
-/* Save the reply so far (status stays "streaming"). */
-int convo_save_progress(struct db *db, int64_t reply_id, const char *content);
+/* Save the reply so far (status stays "streaming"). Like every write of a
+ * turn's reply, it lands only while that reply is still its conversation's
+ * streaming reply and the conversation is still the user's (one statement). */
+int convo_save_progress(struct db *db, const struct convo_turn *t, const char *content);
 
 struct convo_reply_end {
 	const char *content;
@@ -37,10 +49,11 @@ struct convo_reply_end {
 	long eval_count, prompt_eval_count;
 	int64_t duration_ms, first_token_ms; /* -1 = unknown */
 };
-int convo_finish_reply(struct db *db, int64_t reply_id, const struct convo_reply_end *e);
+int convo_finish_reply(struct db *db, const struct convo_turn *t, const struct convo_reply_end *e);
 
-/* Whether the user asked to stop this reply. */
-bool convo_cancel_requested(struct db *db, int64_t reply_id);
+/* Whether the reply should stop: the user asked to, or it is no longer
+ * streaming (deleted with its conversation, or settled as abandoned). */
+bool convo_cancel_requested(struct db *db, const struct convo_turn *t);
 /* Mark a streaming reply of user_id for cancellation: 1 marked, 0 not
  * found (or not the user's), -1 error. *status gets its current status. */
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,

@@ -215,11 +215,12 @@ static void record_attempt(struct req *r, const char *url, const char *model,
 	metrics_llm_call(r, &m);
 }
 
+/* A backend that sent tokens is working, whatever happened next. */
 static enum backend_verdict verdict_of(const struct llm_result *res)
 {
-	if (res->outcome != LLM_FAILED)
-		return res->outcome == LLM_DONE || res->tokens ? BACKEND_OK : BACKEND_NEUTRAL;
-	return llm_fault_is_backends(res->fault) ? BACKEND_FAILED : BACKEND_NEUTRAL;
+	if (llm_blames_backend(res))
+		return BACKEND_FAILED;
+	return res->outcome == LLM_DONE || res->tokens ? BACKEND_OK : BACKEND_NEUTRAL;
 }
 
 /* The answer when not one backend could be tried. */
@@ -237,7 +238,7 @@ static void none_available(struct llm_result *res, enum backend_pick why, const 
 		res->fault = LLM_FAULT_CONNECT;
 		res->error_code = "llm_unavailable";
 		snprintf(res->error_message, sizeof(res->error_message), "%s",
-			 "every backend that serves this model is failing; try again shortly");
+			 "the backends' state could not be read; try again shortly");
 	}
 }
 

@@ -89,6 +89,10 @@ export async function startStack(o = {}) {
     DB_PATH: dbPath, OLLAMA_URL: urls.join(',') || 'http://127.0.0.1:9',
     MICROCHAT_CONF: path.join(ROOT, 'conf/microchat.conf'),
     LLM_TIMEOUT: '20', LLM_FIRST_TOKEN_TIMEOUT: '10',
+    // Every test runs many chats for one user, and registers its users
+    // from one address: the limits on both are tested on their own
+    // (tests/integration/limits.test.mjs), with their defaults.
+    MAX_STREAMS_PER_USER: '1000', REGISTER_MAX_PER_IP: '1000000',
     ASAN_OPTIONS: `log_path=${runDir}/asan:detect_leaks=1:abort_on_error=0`,
     UBSAN_OPTIONS: `log_path=${runDir}/ubsan:print_stacktrace=1:halt_on_error=1`,
     ...(o.env || {}),
