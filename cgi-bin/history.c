@@ -6,6 +6,7 @@
 #include "core/auth.h"
 #include "core/cache_req.h"
 #include "chat/convo.h"
+#include "chat/streams.h"
 #include "core/db.h"
 #include "core/req.h"
 #include "core/resp.h"
@@ -38,6 +39,18 @@ static void list(struct req *r, struct db *db)
 	resp_json(r, 200, body);
 }
 
+/* A reply still being written changes every few hundred milliseconds:
+ * such an answer is not worth keeping in the cache, and a reader polling
+ * it must reach the database, which settles it if its process is gone. */
+static void keep_only_if_settled(struct req *r, json_t *messages)
+{
+	json_t *m;
+	size_t i;
+	json_array_foreach(messages, i, m)
+		if (strcmp(json_string_value(json_object_get(m, "status")), "streaming") == 0)
+			r->cache_key = NULL;
+}
+
 static void show(struct req *r, struct db *db, int64_t id)
 {
 	json_t *c = convo_json(db, r->user.id, id);
@@ -45,6 +58,8 @@ static void show(struct req *r, struct db *db, int64_t id)
 		resp_error(r, 404, "not_found", "no such conversation");
 		return;
 	}
+	if (streams_settle(db, id) < 0)
+		fprintf(stderr, "microchat history: could not settle the abandoned replies of %lld\n", (long long)id);
 	json_t *messages = convo_messages_json(db, id);
 	if (!messages || assist_history_attach(db, &r->arena, id, messages) < 0) {
 		json_decref(c);
@@ -52,6 +67,7 @@ static void show(struct req *r, struct db *db, int64_t id)
 		resp_internal(r, "loading messages failed");
 		return;
 	}
+	keep_only_if_settled(r, messages);
 	resp_json(r, 200, json_pack("{s:o,s:o}", "conversation", c, "messages", messages));
 }
 
@@ -86,8 +102,10 @@ static void change(struct req *r, struct db *db)
 		rc = convo_rename(db, r->user.id, id, title);
 	} else if (strcmp(action, "delete") == 0) {
 		rc = convo_delete(db, r->user.id, id);
+		db_forget(db);
 	} else if (strcmp(action, "clear") == 0) {
 		rc = convo_clear(db, r->user.id, id);
+		db_forget(db);
 	} else {
 		resp_error(r, 400, "invalid_input", "action must be rename, delete or clear");
 		return;
