@@ -281,6 +281,7 @@ int app_main(const char *program, app_handler handle, int flags)
 	if (!io_fcgi_available()) {
 		struct io io;
 		io_cgi_init(&io);
+		io.write_timeout_ms = app.conf.write_timeout_s * 1000;
 		serve_one(&app, &r, &io, handle);
 	} else if (flags & APP_CGI_ONLY) {
 		fprintf(stderr, "microchat %s: runs as plain CGI only (mod_cgi), not as a FastCGI worker\n",
