@@ -8,7 +8,12 @@
 #include "core/req.h"
 #include "core/resp.h"
 
+#include <string.h>
+
 #define MIN_SCORE 0.6
+/* Longer than any place name or address anyone types; the fuzzy match's
+ * cost grows with it. */
+#define Q_MAX 200
 
 static void handle(struct req *r)
 {
@@ -20,8 +25,13 @@ static void handle(struct req *r)
 		resp_error(r, 400, "invalid_input", "limit is 1 to 500");
 		return;
 	}
+	const char *q = req_field(r, "q", NULL);
+	if (q && strlen(q) > Q_MAX) {
+		resp_error(r, 400, "invalid_input", "q must be at most %d bytes", Q_MAX);
+		return;
+	}
 	struct directory_list list;
-	if (directory_search(db, &r->arena, req_field(r, "q", NULL), MIN_SCORE, (int)limit, &list) < 0) {
+	if (directory_search(db, &r->arena, q, MIN_SCORE, (int)limit, &list) < 0) {
 		resp_internal(r, "the directory search failed");
 		return;
 	}

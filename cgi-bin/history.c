@@ -123,7 +123,8 @@ static void change(struct req *r, struct db *db)
 static void handle(struct req *r)
 {
 	/* Every GET answer is the user's own: kept until their next change. */
-	if (app_answer_cached(r, "GET,POST", APP_USER, false, cache_req_query_key(r, "history"), 0))
+	static const char *const read[] = { "id", "q", "limit", "before", NULL };
+	if (app_answer_cached(r, "GET,POST", APP_USER, false, cache_req_fields_key(r, "history", read), 0))
 		return;
 	struct db *db = app_begin(r, "GET,POST", APP_USER);
 	if (!db)

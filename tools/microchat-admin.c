@@ -282,6 +282,7 @@ int main(int argc, char **argv)
 			conf_free(&c);
 			return 1;
 		}
+		cache_check(&c);
 		if (auth_init() < 0)
 			util_die("libsodium failed to initialise");
 		int rc = cmd->run(&c, argc - 2, argv + 2);

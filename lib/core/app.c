@@ -38,6 +38,7 @@ static void app_reload_conf(struct app *app)
 {
 	conf_free(&app->conf);
 	app->conf_ok = conf_load(&app->conf, NULL) == 0;
+	cache_check(&app->conf);
 	/* A new file may name another database. */
 	db_close(app->db);
 	app->db = NULL;
@@ -274,6 +275,7 @@ int app_main(const char *program, app_handler handle, int flags)
 	app.flags = flags;
 	spool_writer_init(&app.spool);
 	app.conf_ok = conf_load(&app.conf, NULL) == 0;
+	cache_check(&app.conf);
 	app_signals(io_fcgi_available());
 	if (auth_init() < 0)
 		util_die("libsodium failed to initialise");

@@ -28,6 +28,13 @@ struct req_field {
 	size_t len;
 };
 
+/* Why a request was refused before any handler saw it. */
+struct req_error {
+	int status;          /* 400, 405, 413, 415 */
+	const char *code;    /* the API error code */
+	const char *message;
+};
+
 struct req_user {
 	int64_t id;        /* 0 = nobody logged in */
 	const char *username;
@@ -64,6 +71,7 @@ struct req {
 	struct req_field fields[REQ_MAX_FIELDS];
 	int nfields;
 	bool body_parsed;
+	struct req_error parse_refused; /* why req_parse refused, for a second call (status 0: it did not) */
 
 	struct req_user user;
 
@@ -89,12 +97,6 @@ struct req {
 	size_t answer_len;
 };
 
-/* Why a request was refused before any handler saw it. */
-struct req_error {
-	int status;          /* 400, 405, 413, 415 */
-	const char *code;    /* the API error code */
-	const char *message;
-};
 
 /* Set up a context for a new request read through io. conf must outlive it. */
 void req_begin(struct req *r, struct io *io, const char *program, const struct conf *conf);
