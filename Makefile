@@ -216,6 +216,8 @@ install: all
 	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/microchat/htdocs/
 	cp -R db/seed $(DESTDIR)$(PREFIX)/share/microchat/db/
 	install -m 644 conf/microchat.conf conf/lighttpd*.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
+	install -d $(DESTDIR)$(PREFIX)/etc/microchat/errors
+	install -m 644 conf/errors/* $(DESTDIR)$(PREFIX)/etc/microchat/errors/
 
 clean:
 	rm -rf build build-asan htdocs/vendor tests/out run

@@ -45,6 +45,19 @@ const char *accounts_name_key(struct arena *a, const char *name)
 	return k;
 }
 
+enum accounts_result accounts_may_create(struct db *db, const struct conf *c, struct arena *a,
+					 const char *name)
+{
+	int64_t users = 0, taken = 0;
+	if (db_int(db, &users, "SELECT count(*) FROM users", "") < 0 ||
+	    db_int(db, &taken, "SELECT count(*) FROM users WHERE username_key = ?1", "s",
+		   accounts_name_key(a, name)) < 0)
+		return ACCOUNTS_ERROR;
+	if (users > 0 && !settings_bool(db, c, a, "open_registration"))
+		return ACCOUNTS_CLOSED;
+	return taken ? ACCOUNTS_TAKEN : ACCOUNTS_OK;
+}
+
 static enum accounts_result insert_user(struct db *db, const struct conf *c, struct arena *a,
 					const char *name, const char *hash, struct req_user *user)
 {

@@ -1,5 +1,5 @@
 /* auth: Argon2id passwords, random session tokens stored as hashes, the
- * session cookie, the Origin check and login throttling (libsodium). */
+ * session cookie and the Origin check (libsodium). */
 #include "core/auth.h"
 #include "core/cache.h"
 #include "core/cache_req.h"
@@ -220,56 +220,4 @@ bool auth_origin_ok(const struct req *r)
 	const char *host;
 	size_t n = origin_host(r->origin, &host);
 	return n == strlen(r->host) && strncasecmp(host, r->host, n) == 0;
-}
-
-/* ---- throttling ---- */
-
-static int64_t wait_for(struct db *db, const char *key, int64_t now, long window, long max)
-{
-	int64_t count = 0, oldest = now;
-	sqlite3_stmt *st = db_query(db,
-		"SELECT count(*), min(at) FROM (SELECT at FROM login_failures "
-		"WHERE key = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)",
-		"sIi", key, now - window, (int)max);
-	if (st && db_step(st) == SQLITE_ROW) {
-		count = sqlite3_column_int64(st, 0);
-		oldest = sqlite3_column_int64(st, 1);
-	}
-	if (st)
-		sqlite3_reset(st);
-	if (count < max)
-		return 0;
-	int64_t wait = oldest + window - now;
-	return wait > 0 ? wait : 1;
-}
-
-int64_t auth_throttle_wait(struct req *r, struct db *db, const char *username_key)
-{
-	const struct conf *c = r->conf;
-	int64_t now = util_now_ms() / 1000;
-	const char *ukey = arena_printf(&r->arena, "user:%s", username_key);
-	const char *akey = arena_printf(&r->arena, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	int64_t a = wait_for(db, ukey, now, c->login_window_seconds, c->login_max_failures);
-	int64_t b = wait_for(db, akey, now, c->login_window_seconds, c->login_max_failures_ip);
-	return a > b ? a : b;
-}
-
-void auth_throttle_fail(struct req *r, struct db *db, const char *username_key)
-{
-	int64_t now = util_now_ms() / 1000;
-	const char *ukey = arena_printf(&r->arena, "user:%s", username_key);
-	const char *akey = arena_printf(&r->arena, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	if (db_begin(db) < 0)
-		return;
-	db_exec(db, "INSERT INTO login_failures(key, at) VALUES (?1, ?3), (?2, ?3)", "ssI",
-		ukey, akey, now);
-	db_exec(db, "DELETE FROM login_failures WHERE at < ?1", "I",
-		now - r->conf->login_window_seconds);
-	db_commit(db);
-}
-
-void auth_throttle_clear(struct req *r, struct db *db, const char *username_key)
-{
-	db_exec(db, "DELETE FROM login_failures WHERE key = ?1", "s",
-		arena_printf(&r->arena, "user:%s", username_key));
 }

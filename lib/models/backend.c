@@ -284,10 +284,9 @@ int backend_claim_refresh(struct db *db, const struct backend_policy *p,
 	return claimed;
 }
 
-void backend_models_store(struct db *db, const char *url, json_t *models, int64_t latency_ms)
+/* Inside a write transaction: the fetched list replaces the cached one. */
+static void models_store_rows(struct db *db, const char *url, json_t *models, int64_t latency_ms)
 {
-	if (db_begin(db) < 0)
-		return;
 	db_exec(db, "DELETE FROM backend_models WHERE url = ?1", "s", url);
 	json_t *m;
 	size_t i;
@@ -300,8 +299,83 @@ void backend_models_store(struct db *db, const char *url, json_t *models, int64_
 	}
 	db_exec(db, "UPDATE backends SET models_known = 1, models_checked_ms = ?2, "
 		    "models_latency_ms = ?3 WHERE url = ?1", "sII", url, util_now_ms(), latency_ms);
+}
+
+void backend_models_store(struct db *db, const char *url, json_t *models, int64_t latency_ms)
+{
+	if (db_begin(db) < 0)
+		return;
+	models_store_rows(db, url, models, latency_ms);
 	if (db_commit(db) < 0)
 		fprintf(stderr, "microchat backend: could not store the model list of %s\n", url);
+}
+
+/* ---- health probes ---- */
+
+static bool probe_due(struct db *db, const char *url, int64_t every_ms, int64_t now)
+{
+	int64_t at = 0;
+	return db_int(db, &at, "SELECT probe_at_ms FROM backends WHERE url = ?1", "s", url) == 1 &&
+	       now - at >= every_ms;
+}
+
+int backend_claim_probes(struct db *db, const char *const *urls, int n, int64_t every_ms, bool *need)
+{
+	int64_t now = util_now_ms();
+	int due = 0, claimed = 0;
+	for (int i = 0; i < n; i++)
+		due += need[i] = probe_due(db, urls[i], every_ms, now);
+	if (due == 0 || db_begin(db) < 0)
+		return 0; /* the usual case: a recent probe answers, nothing written */
+	for (int i = 0; i < n; i++) {
+		/* Again inside the transaction: another process may have claimed it. */
+		need[i] = need[i] && db_exec(db, "UPDATE backends SET probe_at_ms = ?2 WHERE url = ?1 "
+						 "AND probe_at_ms <= ?2 - ?3", "sII", urls[i], now, every_ms) == 0 &&
+			  db_changes(db) == 1;
+		claimed += need[i];
+	}
+	if (db_commit(db) < 0) {
+		for (int i = 0; i < n; i++)
+			need[i] = false;
+		return 0;
+	}
+	return claimed;
+}
+
+void backend_probe_record(struct db *db, const struct backend_policy *p, const char *url,
+			  json_t *models, int64_t latency_ms, const char *error)
+{
+	if (db_begin(db) < 0)
+		return;
+	if (models)
+		models_store_rows(db, url, models, latency_ms);
+	else
+		record_failure(db, p, url, "models", "llm_unavailable", error, util_now_ms());
+	db_exec(db, "UPDATE backends SET probe_ok = ?2, probe_latency_ms = ?3, probe_error = ?4 WHERE url = ?1",
+		"siIs", url, models ? 1 : 0, latency_ms, models ? NULL : error);
+	if (db_commit(db) < 0)
+		fprintf(stderr, "microchat backend: could not record the probe of %s\n", url);
+}
+
+json_t *backend_probe_json(struct db *db, const char *url)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT probe_ok, probe_latency_ms, probe_error, probe_at_ms "
+				    "FROM backends WHERE url = ?1", "s", url);
+	json_t *o = json_pack("{s:b,s:n,s:n}", "ok", 0, "latency_ms", "checked_at");
+	if (st && db_step(st) == SQLITE_ROW) {
+		json_object_set_new(o, "ok", json_boolean(sqlite3_column_int(st, 0) == 1));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			json_object_set_new(o, "latency_ms", json_integer((json_int_t)sqlite3_column_int64(st, 1)));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			json_object_set_new(o, "error", json_string((const char *)sqlite3_column_text(st, 2)));
+		char iso[21];
+		util_iso_time(sqlite3_column_int64(st, 3) / 1000, iso);
+		if (sqlite3_column_int64(st, 3) > 0)
+			json_object_set_new(o, "checked_at", json_string(iso));
+	}
+	if (st)
+		sqlite3_reset(st);
+	return o;
 }
 
 void backend_models_failed(struct db *db, const struct backend_policy *p, const char *url,

@@ -84,6 +84,17 @@ void backend_model_missing(struct db *db, const char *url, const char *model);
 json_t *backend_models_merged(struct db *db, const struct backend_policy *p,
 			      const char *const *urls, int n, int *usable);
 
+/* Health probes: which backends' last probe is older than every_ms, each
+ * marked as probed now (in one write transaction, only when one is due:
+ * other processes answer from the last probe meanwhile). How many, need[i]. */
+int backend_claim_probes(struct db *db, const char *const *urls, int n, int64_t every_ms, bool *need);
+/* A probe's outcome: the model list it fetched (models), or its error (a
+ * failure like any other for the breaker). */
+void backend_probe_record(struct db *db, const struct backend_policy *p, const char *url,
+			  json_t *models, int64_t latency_ms, const char *error);
+/* {"ok","latency_ms","checked_at"[,"error"]} of the last probe. */
+json_t *backend_probe_json(struct db *db, const char *url);
+
 /* {"state","in_flight","requests","failures","consecutive_failures",
  *  "recent_failures","avg_first_token_ms","models","last_error"} for health. */
 json_t *backend_state_json(struct db *db, const char *url);
