@@ -73,11 +73,14 @@ const char *auth_password_problem(const char *password)
 
 /* ---- sessions ---- */
 
+/* Under HTTPS the cookie is __Host-session: the browser then keeps it only
+ * if it is Secure, for Path=/ and without a Domain, so no other site (a
+ * sibling subdomain, a plain-HTTP page) can set or overwrite it. */
 static void set_cookie(struct req *r, const char *value, long max_age)
 {
 	resp_header(r, arena_printf(&r->arena,
-		"Set-Cookie: session=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
-		value, max_age, r->https ? "; Secure" : ""));
+		"Set-Cookie: %s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+		r->https ? "__Host-session" : "session", value, max_age, r->https ? "; Secure" : ""));
 }
 
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
@@ -98,6 +101,8 @@ const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
 int auth_session_end(struct req *r, struct db *db)
 {
 	set_cookie(r, "", 0);
+	if (r->https) /* a cookie of an earlier version, too */
+		resp_header(r, "Set-Cookie: session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure");
 	if (!r->user.session_id)
 		return 0;
 	if (r->user.token) {
@@ -119,7 +124,8 @@ static const char *request_token(struct req *r)
 			a++;
 		return *a ? a : NULL;
 	}
-	return req_cookie(r, "session");
+	const char *host_cookie = req_cookie(r, "__Host-session");
+	return host_cookie ? host_cookie : req_cookie(r, "session");
 }
 
 int auth_load_user(struct req *r, struct db *db)

@@ -8,6 +8,7 @@
 #include "core/metrics.h"
 #include "core/req.h"
 #include "core/settings.h"
+#include "core/url.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -20,20 +21,6 @@ struct pool {
 	long connect_ms, first_token_ms, total_ms, models_timeout_ms;
 	int max_attempts;
 };
-
-/* "openai:http://u:p@h:1/v1" -> "openai:http://h:1/v1": a URL fit to show. */
-static const char *url_public(struct arena *a, const char *url)
-{
-	const char *scheme = strstr(url, "://");
-	if (!scheme)
-		return url;
-	const char *host = scheme + 3;
-	size_t hostpart = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', hostpart);
-	if (!at)
-		return url;
-	return arena_printf(a, "%.*s%s", (int)(host - url), url, at + 1);
-}
 
 /* The key for one openai: backend: its own from openai_api_keys
  * ("URL KEY, URL KEY"), else openai_api_key. */

@@ -9,6 +9,7 @@
 #include "models/backend.h"
 #include "core/db.h"
 #include "ops/pctl.h"
+#include "core/url.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -421,7 +422,7 @@ static void add_configured(struct arena *a, json_t *list, const char *configured
 		while (len && tok[len - 1] == '/')
 			tok[--len] = '\0';
 		if (len)
-			add_backend(list, tok);
+			add_backend(list, url_public(a, tok)); /* never its user:password@ */
 	}
 }
 
