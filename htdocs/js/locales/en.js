@@ -239,4 +239,8 @@ export default {
   'admin.what': 'Action',
   'admin.detail': 'Detail',
   'admin.no_audit': 'No changes recorded yet.',
+  // Integrity and abuse limits (issue 11).
+  'error.too_many_streams': 'Several of your replies are already being written. Wait for one to finish, or stop one.',
+  'error.misdirected_request': 'This server does not answer at this address. Open it at the address its administrator set up.',
+  'status.interrupted.hint': 'The reply was interrupted (the server stopped or its process ended); what was written so far is kept',
 };
