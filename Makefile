@@ -75,10 +75,12 @@ LDFLAGS  += -Wl,--as-needed $(SANFLAGS)
 OBJ      := $(BUILD)/obj
 LIB_SRC  := $(filter-out lib/models/curl_none.c,$(wildcard lib/*/*.c))
 LIB_H    := $(wildcard lib/*/*.h)
-LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/gen/migrations.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/gen/migrations.o $(OBJ)/gen/seed.o
 LIB_A    := $(BUILD)/libmicrochat.a
 CURL_NONE := $(OBJ)/lib/models/curl_none.o
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
+# The seed data a database created by a request gets (lib/data/seed.c).
+SEEDS    := $(sort $(wildcard db/seed/*.csv))
 
 # Every cgi-bin/*.c is a program served under /cgi-bin/; the operator's
 # tool lives in tools/ and is never served. Objects are built in $(OBJ),
@@ -101,23 +103,34 @@ DYN_BIN  := $(PROGRAMS:%=$(BUILD)/dyn/cgi-bin/%)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers
+.PHONY: all deps run test test-build test-unit check-deps vendor install clean bench dyn check-layers fuzz dist
 
 all: $(CGI_BIN) $(TWIN_BIN) $(TOOL_BIN) $(BUILD)/programs.env vendor
+	@rm -f $(BUILD)/cgi-bin/*.o $(BUILD)/cgi-bin/*.ld # left by builds before objects moved to obj/
 
-$(OBJ)/lib/%.o: lib/%.c $(LIB_H) | $(BUILD)/.dirs
+# Every recipe makes its own folder: a stamp would go stale when the
+# layout changes under an old build tree.
+$(OBJ)/lib/%.o: lib/%.c $(LIB_H)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(OBJ)/cgi-bin/%.o: cgi-bin/%.c $(LIB_H) Makefile | $(BUILD)/.dirs
+$(OBJ)/cgi-bin/%.o: cgi-bin/%.c $(LIB_H) Makefile
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DAPP_KIND='$(call program_kind,$*)' -c -o $@ $<
 
-$(OBJ)/%.o: %.c $(LIB_H) | $(BUILD)/.dirs
+$(OBJ)/%.o: %.c $(LIB_H)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(OBJ)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh | $(BUILD)/.dirs
+$(OBJ)/gen/migrations.c: $(MIGRATIONS) db/gen-migrations.sh
+	@mkdir -p $(@D)
 	sh db/gen-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
-$(OBJ)/gen/migrations.o: $(OBJ)/gen/migrations.c
+$(OBJ)/gen/seed.c: $(SEEDS) db/gen-seed.sh
+	@mkdir -p $(@D)
+	sh db/gen-seed.sh $(SEEDS) > $@.tmp && mv $@.tmp $@
+
+$(OBJ)/gen/%.o: $(OBJ)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
@@ -127,6 +140,7 @@ $(LIB_A): $(LIB_OBJ)
 LINK_PROGRAM = $(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(BUILD)/cgi-bin/%: $(OBJ)/cgi-bin/%.o $(LIB_A) Makefile
+	@mkdir -p $(@D)
 	$(LINK_PROGRAM)
 
 ifeq ($(FULL_STATIC),1)
@@ -140,6 +154,7 @@ STATIC_LD_KNOWN = unixDlOpen|OS_CreateLocalIpcFd
 $(FULL_STATIC_BIN): LDFLAGS += -static
 $(FULL_STATIC_BIN): LDLIBS = $(FULL_STATIC_LIBS)
 $(FULL_STATIC_BIN): $(BUILD)/cgi-bin/%: $(OBJ)/cgi-bin/%.o $(CURL_NONE) $(LIB_A) Makefile
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(CURL_NONE) $(LIB_A) $(LDLIBS) 2> $@.ld || { cat $@.ld >&2; rm -f $@.ld; exit 1; }
 	@awk -v known='$(STATIC_LD_KNOWN)' 'skip && /warning: Using/ { skip = 0; next } \
 		{ skip = 0 } $$0 ~ "in function .(" known ")." { skip = 1; next } { print }' $@.ld >&2; rm -f $@.ld
@@ -156,22 +171,24 @@ $(BUILD)/libexec/%: $(OBJ)/cgi-bin/%.o $(LIB_A) Makefile
 	$(LINK_PROGRAM)
 
 $(TOOL_BIN): $(OBJ)/tools/microchat-admin.o $(LIB_A) Makefile
+	@mkdir -p $(@D)
 	$(LINK_PROGRAM)
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(LIB_A)
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # The program kinds, for conf/lighttpd.sh and tests/linkage.sh.
-$(BUILD)/programs.env: Makefile | $(BUILD)/.dirs
+$(BUILD)/programs.env: Makefile
+	@mkdir -p $(@D)
 	{ echo 'PROGRAMS="$(PROGRAMS)"'; echo 'CGI_ONLY_PROGRAMS="$(CGI_ONLY_PROGRAMS)"'; \
 	  echo 'CURL_PROGRAMS="$(CURL_PROGRAMS)"'; echo 'TWIN_PROGRAMS="$(if $(TWIN_BIN),$(TWIN_PROGRAMS))"'; \
 	  echo 'FULL_STATIC_PROGRAMS="$(FULL_STATIC_PROGRAMS)"'; echo 'LINK_STATIC="$(LINK_STATIC)"'; \
 	  echo 'STATIC_LIBS="sqlite3 sodium jansson fcgi"'; } > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/.dirs:
-	mkdir -p $(sort $(dir $(LIB_OBJ))) $(OBJ)/cgi-bin $(OBJ)/tools $(OBJ)/tests/unit \
-		$(BUILD)/cgi-bin $(BUILD)/bin $(BUILD)/tests
-	touch $@
+# The fuzz targets (clang), built and each run briefly: FUZZ_SECONDS=60 for longer.
+fuzz:
+	sh tests/fuzz/run.sh
 
 # Layers only point down (lib/LAYERS), and no include cycle.
 check-layers:
@@ -206,6 +223,12 @@ test-unit: $(TEST_BIN)
 bench: all
 	bash bench/run.sh
 
+# The shared-hosting tarball (docs/HOSTING.md): the build brought up to date
+# first, then packed again every time.
+VERSION := $(shell cat VERSION)
+dist: all
+	BUILD=$(BUILD) VERSION=$(VERSION) sh conf/dist.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/microchat/cgi-bin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/microchat/htdocs $(DESTDIR)$(PREFIX)/share/microchat/db \
@@ -220,4 +243,4 @@ install: all
 	install -m 644 conf/errors/* $(DESTDIR)$(PREFIX)/etc/microchat/errors/
 
 clean:
-	rm -rf build build-asan htdocs/vendor tests/out run
+	rm -rf build build-asan build-fuzz htdocs/vendor tests/out run dist

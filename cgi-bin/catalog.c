@@ -1,5 +1,5 @@
 /* catalog: GET the category tree with product counts, or the products that
- * match category, brand, q, min_price and max_price (API.md); id=N gives
+ * match category, brand, q, min_price and max_price (docs/API.md); id=N gives
  * one product with its details. A q that finds nothing is tried again
  * spelled as the catalog spells its words (samsumg -> samsung). Logged-in
  * users only. */

@@ -1,6 +1,6 @@
 /* directory: GET the office directory, one office per municipality;
  * optional q finds offices by municipality or locality, tolerating typos
- * and missing accents (API.md). Logged-in users only. */
+ * and missing accents (docs/API.md). Logged-in users only. */
 #include "core/app.h"
 #include "core/auth.h"
 #include "core/db.h"

@@ -5,7 +5,10 @@ set -eu
 what=${1:-run}
 need="build-essential pkg-config lighttpd libsqlite3-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libfcgi-dev zlib1g-dev"
 if [ "$what" = test ]; then
-	need="$need libcmocka-dev chromium curl sqlite3 valgrind"
+	# clang and its runtime for -fsanitize=fuzzer (tests/fuzz; Debian 12's
+	# clang is 14, whose libFuzzer is only recommended, not a dependency);
+	# apache2 for the shared-hosting suite (tests/lib/apache.mjs)
+	need="$need libcmocka-dev chromium curl sqlite3 valgrind clang libclang-rt-14-dev apache2"
 fi
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test: build, then every suite — C unit tests, the emulator's own
 # tests, integration against real lighttpd (plain CGI and FastCGI), the
-# browser tests in headless Chromium, and the sanitizer build again. Ends
+# browser tests in headless Chromium, the shared-hosting tarball under
+# Apache, the sanitizer build again and the fuzz targets (when clang is
+# present). Ends
 # with one line "N passed, N failed" and a non-zero exit on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -80,8 +82,11 @@ script_suite() { # name command... (its last line: "N passed, N failed")
 }
 
 script_suite layers sh tests/layers.sh
+# Both locale files have the same keys, and every key the pages use exists.
+node_suite locales -- tests/static/
 if build build; then
 	script_suite linkage sh tests/linkage.sh build
+	script_suite docs bash tests/docs.sh build
 	unit_suite unit build
 	node_suite emulator -- tests/emulator/
 	node_suite integration-cgi MC_BUILD=build MC_MODE=cgi -- tests/integration/
@@ -89,6 +94,18 @@ if build build; then
 		node_suite integration-fastcgi MC_BUILD=build MC_MODE=fastcgi -- tests/integration/
 	fi
 	[ -d tests/browser ] && node_suite browser MC_BUILD=build MC_MODE=cgi -- tests/browser/
+	# Shared hosting: the tarball of make dist unpacked by a user that is not
+	# root and served by Apache (tests/lib/apache.mjs), with the integration
+	# suite's core, what only Apache shows, and the shop owner's first day.
+	if make dist > "$OUT/dist.log" 2>&1; then
+		record dist 1 0 0
+		node_suite integration-apache MC_BUILD=build MC_SERVER=apache -- \
+			tests/integration/{smoke,auth,chat,history,shop-catalog,shop-directory,shop-chat,stats-figures,http,data,firstrun,config-settings}.test.mjs \
+			tests/hosting/ tests/browser/shop-owner.test.mjs
+	else
+		record dist 0 1 1
+		tail -20 "$OUT/dist.log"
+	fi
 	# valgrind runs the programs linked against the shared C library.
 	if [ -x tests/valgrind.sh ] && build build-dyn dyn; then
 		bash tests/valgrind.sh > "$OUT/valgrind.log" 2>&1
@@ -100,6 +117,12 @@ fi
 if build build-asan SANITIZE=1; then
 	unit_suite unit-asan build-asan
 	node_suite integration-asan MC_BUILD=build-asan MC_MODE=cgi -- tests/integration/
+fi
+# The parsers' fuzz targets, built with clang's libFuzzer and run briefly.
+if command -v clang > /dev/null 2>&1; then
+	script_suite fuzz sh tests/fuzz/run.sh
+else
+	echo "fuzz: skipped (no clang; sh conf/deps.sh test installs it)"
 fi
 
 echo

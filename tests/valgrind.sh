@@ -43,16 +43,18 @@ set_base_env() {
 # cgi DESCRIPTION EXPECTED-STATUS PROGRAM METHOD [options]
 #   -q QUERY  -t CONTENT_TYPE  -b BODY (piped, CONTENT_LENGTH from it)
 #   -l CONTENT_LENGTH (overrides)  -a TOKEN (Bearer)  -c COOKIE  -A ACCEPT
+#   -e NAME=VALUE (one more variable; the last of a name wins)
 # The answer's body is left in $TMP/body.
 cgi() {
 	local what=$1 want=$2 prog=$3 method=$4
 	shift 4
 	local query='' ctype='' body='' length='' token='' cookie='' accept='' opt
+	local extra=()
 	OPTIND=1
-	while getopts 'q:t:b:l:a:c:A:' opt; do
+	while getopts 'q:t:b:l:a:c:A:e:' opt; do
 		case $opt in
 		q) query=$OPTARG ;; t) ctype=$OPTARG ;; b) body=$OPTARG ;; l) length=$OPTARG ;;
-		a) token=$OPTARG ;; c) cookie=$OPTARG ;; A) accept=$OPTARG ;;
+		a) token=$OPTARG ;; c) cookie=$OPTARG ;; A) accept=$OPTARG ;; e) extra+=("$OPTARG") ;;
 		*) echo "cgi: bad option" >&2; return 2 ;;
 		esac
 	done
@@ -69,6 +71,7 @@ cgi() {
 	[ -n "$token" ] && vars+=("HTTP_AUTHORIZATION=Bearer $token")
 	[ -n "$cookie" ] && vars+=("HTTP_COOKIE=$cookie")
 	[ -n "$accept" ] && vars+=("HTTP_ACCEPT=$accept")
+	vars+=("${extra[@]}")
 	local out=$TMP/out.$n log=$TMP/valgrind.$n rc status
 	printf '%s' "$body" | env -i "${vars[@]}" "${VALGRIND[@]}" --log-file="$log" "$BIN/$prog" > "$out" 2> "$TMP/stderr.$n"
 	rc=$?
@@ -158,6 +161,31 @@ cgi 'catalog search' 200 catalog GET -a "$TOKEN" -q 'q=arroz&max_price=5000'
 cgi 'directory search' 200 directory GET -a "$TOKEN" -q 'q=valparaiso'
 
 cgi 'health' 200 health GET
+
+# Shop data: CSV uploads (a dry run, an import, a wrong header) and a backup.
+# Each part without its final CRLF ($(...) would drop it): parts joins them.
+CSV_PART() { # field, file name, text
+	printf -- '--B\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\nContent-Type: text/csv\r\n\r\n%s' "$1" "$2" "$3"
+}
+FIELD_PART() { printf -- '--B\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s' "$1" "$2"; }
+parts() { local p; for p in "$@"; do printf '%s\r\n' "$p"; done; printf -- '--B--\r\n'; }
+CATS=$'slug,name,parent_slug\nvg-cat,Valgrind,\n'
+PRODS=$'sku,name,category_slug,brand,price\nVG-1,Uno,vg-cat,Acme,1000\nVG-2,Dos,vg-cat,Acme,12.5\n'
+MP='multipart/form-data; boundary=B'
+cgi 'data: catalog dry run (multipart, two files)' 200 data POST -a "$TOKEN" -t "$MP" \
+	-b "$(parts "$(FIELD_PART action import_catalog)" "$(FIELD_PART dry_run 1)" "$(CSV_PART file p.csv "$PRODS")" "$(CSV_PART file c.csv "$CATS")")"
+cgi 'data: catalog import' 200 data POST -a "$TOKEN" -t "$MP" \
+	-b "$(parts "$(FIELD_PART action import_catalog)" "$(CSV_PART file p.csv "$PRODS")" "$(CSV_PART file c.csv "$CATS")")"
+[ "$(field .new)" = 2 ] || { failed=$((failed + 1)); echo "not ok - data: the import wrote $(field .new) rows, not 2"; }
+cgi 'data: a wrong header' 400 data POST -a "$TOKEN" -t "$MP" \
+	-b "$(parts "$(FIELD_PART action import_offices)" "$(CSV_PART file o.csv $'municipio,color\nA,B\n')")"
+[ "$(field .expected)" != null ] || { failed=$((failed + 1)); echo "not ok - data: the wrong header's answer names no columns"; }
+cgi 'data: backup' 200 data GET -a "$TOKEN" -q 'action=backup'
+cgi 'data: backup by POST' 405 data POST -a "$TOKEN" -t $FORM -b 'action=backup'
+
+# A new install's first request: the schema and the seed, under the lock.
+cgi 'first request on no database (creates it, loads the seed)' 201 register POST -t $FORM \
+	-b 'username=primera&password=clave+larga+1' -e "DB_PATH=$TMP/fresh.db" -e FIRST_RUN_SEED=1
 
 # Bad input.
 cgi 'body over the limit' 413 login POST -t $FORM -l 2000000

@@ -1,5 +1,6 @@
-// admin.js — /admin.html: edit the assistant's settings, enable/disable accounts and grant
-// or remove the admin role, and read the audit log; all through /cgi-bin/config.
+// admin.js — admin.html: edit the assistant's settings, enable/disable accounts and grant
+// or remove the admin role, and read the audit log; all through cgi-bin/config. The shop
+// data uploads and the backup are admin-data.js's.
 
 import { getJSON, postForm } from './api.js';
 import { $, el } from './dom.js';
@@ -7,21 +8,25 @@ import { t, onLangChange } from './i18n.js';
 import { startAdminPage } from './guard.js';
 import { dateTime } from './format.js';
 import { describeError } from './errors.js';
+import { applyRules, checkRules } from './admin-rules.js';
+import { startDataSection } from './admin-data.js';
 
-const CONFIG = '/cgi-bin/config';
+const CONFIG = 'cgi-bin/config';
 let me = null;
 let config = null;
 let modelNames = [];
+let showingRules = false; // the status line holds the form's own check
 
 async function loadConfig({ fillForm = false } = {}) {
   try {
     config = await getJSON(CONFIG);
     showAlert('#admin-error', null);
   } catch (err) {
-    if (err.status === 401 || err.status === 403) location.replace('/');
+    if (err.status === 401 || err.status === 403) location.replace('./');
     else showAlert('#admin-error', describeError(err));
     return;
   }
+  applyRules($('#config-form'), config.settings);
   if (fillForm) fill();
   renderUsers();
   renderAudit();
@@ -29,7 +34,7 @@ async function loadConfig({ fillForm = false } = {}) {
 
 async function loadModels() {
   try {
-    const data = await getJSON('/cgi-bin/models');
+    const data = await getJSON('cgi-bin/models');
     modelNames = (Array.isArray(data.models) ? data.models : []).map((m) => m.name);
   } catch {
     modelNames = [];
@@ -62,12 +67,24 @@ function fillModels(current) {
   select.value = current;
 }
 
+// Every value outside its rule, said in the page's language; false when one is.
+function checkForm(form) {
+  const problems = checkRules(form, config?.settings);
+  showingRules = problems.length > 0;
+  showAlert('#config-status', problems.map((p) => p.message).join(' · ') || null);
+  return problems;
+}
+
 async function save(event) {
   event.preventDefault();
   const form = event.currentTarget;
+  const problems = checkForm(form);
+  if (problems.length) {
+    problems[0].input.focus();
+    return;
+  }
   const button = form.querySelector('[type="submit"]');
   button.disabled = true;
-  showAlert('#config-status', null);
   try {
     await postForm(CONFIG, {
       system_prompt: form.elements.system_prompt.value,
@@ -169,8 +186,13 @@ function showAlert(selector, text, kind = 'error') {
 async function start() {
   me = await startAdminPage();
   if (!me) return;
-  $('#config-form').addEventListener('submit', save);
+  const form = $('#config-form');
+  form.addEventListener('submit', save);
+  // A value corrected is no longer marked; the message goes at the next save.
+  form.addEventListener('input', (event) => event.target.removeAttribute?.('aria-invalid'));
+  startDataSection();
   onLangChange(() => {
+    if (showingRules) checkForm(form);
     renderUsers();
     renderAudit();
     fillModels($('#default-model').value);

@@ -22,8 +22,8 @@ export function initAuth({ onSuccess }) {
       next.focus();
     });
   }
-  bindForm($('#login-form'), '/cgi-bin/login', onSuccess);
-  bindForm($('#register-form'), '/cgi-bin/register', onSuccess);
+  bindForm($('#login-form'), 'cgi-bin/login', onSuccess);
+  bindForm($('#register-form'), 'cgi-bin/register', onSuccess);
   for (const button of $$('[data-set-lang]', view)) button.addEventListener('click', () => setLang(button.dataset.setLang));
   markLang();
   onLangChange(markLang);

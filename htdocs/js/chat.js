@@ -10,8 +10,8 @@ import { describeError } from './errors.js';
 import { toast } from './toast.js';
 import { pollReply, findMessage } from './follow.js';
 
-const CHAT = '/cgi-bin/chat';
-const HISTORY = '/cgi-bin/history';
+const CHAT = 'cgi-bin/chat';
+const HISTORY = 'cgi-bin/history';
 
 let ui; // { scroller, list, empty, jump, composer, sidebar, models }
 const state = { convId: null, bubbles: [], stream: null, poll: null, loadSeq: 0, stick: true };

@@ -40,12 +40,12 @@ async function load() {
   loading = true;
   $('#refresh').disabled = true;
   try {
-    stats = await getJSON('/cgi-bin/stats', { days });
+    stats = await getJSON('cgi-bin/stats', { days });
     updatedAt = new Date();
     showError(null);
     render();
   } catch (err) {
-    if (err.status === 401 || err.status === 403) location.replace('/');
+    if (err.status === 401 || err.status === 403) location.replace('./');
     else showError(describeError(err));
   } finally {
     loading = false;

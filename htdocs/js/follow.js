@@ -7,7 +7,7 @@ import { sleep } from './dom.js';
 import { t } from './i18n.js';
 import { describeError } from './errors.js';
 
-const HISTORY = '/cgi-bin/history';
+const HISTORY = 'cgi-bin/history';
 const POLL_MS = 1000;
 const POLL_IDLE_LIMIT = 180; // polls without any change before we stop following
 

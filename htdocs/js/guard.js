@@ -16,12 +16,12 @@ export async function startAdminPage() {
   bindLangPicker($('#lang-picker'));
   let user = null;
   try {
-    user = (await getJSON('/cgi-bin/login', undefined, { allow401: true })).user;
+    user = (await getJSON('cgi-bin/login', undefined, { allow401: true })).user;
   } catch {
     user = null;
   }
   if (!user || user.role !== 'admin') {
-    location.replace('/');
+    location.replace('./');
     return null;
   }
   $('#user-name').textContent = user.username;

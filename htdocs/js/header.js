@@ -26,7 +26,7 @@ export function initHeader({ onLogout }) {
   $('#logout').addEventListener('click', async () => {
     close();
     try {
-      await postForm('/cgi-bin/logout', {}, { allow401: true });
+      await postForm('cgi-bin/logout', {}, { allow401: true });
     } catch {
       /* the session is gone either way from our side */
     }

@@ -118,7 +118,7 @@ async function start() {
   applyI18n();
   wire();
   try {
-    const data = await getJSON('/cgi-bin/login', undefined, { allow401: true });
+    const data = await getJSON('cgi-bin/login', undefined, { allow401: true });
     showChatView(data.user);
   } catch (err) {
     showAuthView(err.status === 401 ? null : describeError(err), { keepHash: true });

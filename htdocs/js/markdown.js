@@ -1,9 +1,9 @@
 // markdown.js — assistant text to safe HTML: marked parses, DOMPurify sanitises,
 // highlight.js colours code, and every code block gets a header with a Copy button.
 
-import { marked } from '/vendor/marked.esm.js';
-import DOMPurify from '/vendor/purify.es.js';
-import hljs from '/vendor/highlight.es.js';
+import { marked } from '../vendor/marked.esm.js';
+import DOMPurify from '../vendor/purify.es.js';
+import hljs from '../vendor/highlight.es.js';
 import { el } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';

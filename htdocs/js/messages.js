@@ -41,7 +41,7 @@ export class Bubble {
     copy.addEventListener('click', () => copyWithFeedback(copy, this.text));
     this.copyButton = copy;
     this.node.append(
-      el('div', { class: 'msg-avatar' }, el('img', { src: '/img/logo.svg', alt: '', width: 30, height: 30 })),
+      el('div', { class: 'msg-avatar' }, el('img', { src: 'img/logo.svg', alt: '', width: 30, height: 30 })),
       el('div', { class: 'msg-body' },
         el('div', { class: 'msg-meta' }, this.model, this.intent, this.badge, this.stats),
         this.cards, this.content, this.note,

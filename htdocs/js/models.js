@@ -34,7 +34,7 @@ export function initModels(select, { onPick } = {}) {
 
   async function load() {
     try {
-      const data = await getJSON('/cgi-bin/models');
+      const data = await getJSON('cgi-bin/models');
       const models = Array.isArray(data.models) ? data.models : [];
       names = models.map((m) => m.name);
       fallback = data.default && names.includes(data.default) ? data.default : names[0] || '';

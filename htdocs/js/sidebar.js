@@ -9,7 +9,7 @@ import { dayGroup } from './format.js';
 import { describeError } from './errors.js';
 import { toast } from './toast.js';
 
-const HISTORY = '/cgi-bin/history';
+const HISTORY = 'cgi-bin/history';
 
 export function initSidebar({ app, list, search, toggle, closeButton, backdrop, onOpen, onDeleted }) {
   let conversations = [];

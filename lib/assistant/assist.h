@@ -12,7 +12,7 @@ struct req;
 struct db;
 
 struct assist {
-	/* {"name", "confidence", "entities": {...}} as in API.md. */
+	/* {"name", "confidence", "entities": {...}} as in docs/API.md. */
 	json_t *intent;
 	/* {"products": [...], "offices": [...]} shown as cards; may be empty. */
 	json_t *context;

@@ -1,4 +1,4 @@
-/* nlu: what a chat message asks for: one of the eight intents of API.md
+/* nlu: what a chat message asks for: one of the eight intents of docs/API.md
  * with a confidence in [0, 1] (the margin between the two best intents),
  * and the entities found against the catalog's and the directory's own
  * vocabulary (brands, categories, products, features, places) and in the
@@ -21,7 +21,7 @@ void nlu_analyze(struct arena *a, const struct nlu_vocab *v, const char *message
 const char *nlu_intent_name(enum nlu_intent i);
 /* NLU_INTENTS when name is not an intent. */
 enum nlu_intent nlu_intent_from_name(const char *name);
-/* The entities object of API.md: marca, categoria, producto, rango_precio
+/* The entities object of docs/API.md: marca, categoria, producto, rango_precio
  * {"min","max"}, caracteristicas [..], municipio; only the keys found. */
 json_t *nlu_entities_json(const struct nlu_entities *e);
 

@@ -1,6 +1,6 @@
 /* nlu_types: what the NLU finds, shared by its parts (nlu_intent,
  * nlu_entities, nlu_price, nlu_lexicon...) and its callers: the intents of
- * API.md, the entities and the result. lib/assistant/nlu puts them together. */
+ * docs/API.md, the entities and the result. lib/assistant/nlu puts them together. */
 #ifndef MC_NLU_TYPES_H
 #define MC_NLU_TYPES_H
 

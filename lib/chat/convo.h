@@ -64,7 +64,7 @@ int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 json_t *convo_prompt_history(struct db *db, int64_t conversation_id,
 			     int64_t before_id, size_t budget_bytes);
 
-/* API.md objects. */
+/* docs/API.md objects. */
 json_t *convo_message_json(struct db *db, int64_t message_id);
 json_t *convo_list_json(struct db *db, int64_t user_id, const char *q,
 			int64_t limit, int64_t before);

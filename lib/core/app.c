@@ -14,6 +14,7 @@
 #include "core/metrics.h"
 #include "core/req.h"
 #include "core/resp.h"
+#include "core/schema.h"
 #include "core/spool.h"
 #include "core/util.h"
 
@@ -71,18 +72,6 @@ static struct db *app_db_open(struct app *app)
 	return db;
 }
 
-/* Once per process: a plain CGI pays it with every request, a worker once. */
-static bool app_schema_ok(struct app *app)
-{
-	int have = db_schema_version(app->db), want = db_schema_latest();
-	if (have == want)
-		return true;
-	fprintf(stderr, "microchat %s: database %s is at schema %d, this build needs %d: "
-		"run 'microchat-admin migrate' (make run does)\n",
-		app->program, app->conf.db_path, have, want);
-	return false;
-}
-
 struct db *app_db(struct req *r)
 {
 	struct app *app = r->app;
@@ -91,9 +80,11 @@ struct db *app_db(struct req *r)
 		resp_internal(r, "cannot open the database");
 		return NULL;
 	}
+	/* Once per process: a plain CGI pays one PRAGMA with every request, a
+	 * worker once. The first request of a new install creates the schema. */
 	if (!app->schema_checked && !(app->flags & APP_NO_DB_CHECK)) {
-		if (!app_schema_ok(app)) {
-			resp_error(r, 503, "internal", "the database is not migrated; the details are in the server log");
+		if (schema_ensure(app->db, &app->conf, app->program) < 0) {
+			resp_error(r, 503, "internal", "the database could not be prepared; the details are in the server log");
 			return NULL;
 		}
 		app->schema_checked = true;
@@ -232,6 +223,7 @@ static void serve_one(struct app *app, struct req *r, struct io *io, app_handler
 		handle(r);
 	if (!r->responded)
 		resp_internal(r, "the handler returned without answering");
+	req_drain(r);
 	app_db_settle(app);
 	app->current = NULL;
 	cache_req_store(r);

@@ -14,7 +14,7 @@ struct req;
 typedef void (*app_handler)(struct req *r);
 
 enum app_flags {
-	APP_NO_DB_CHECK = 1 << 0, /* the program answers even without a migrated db (health) */
+	APP_NO_DB_CHECK = 1 << 0, /* the program answers without bringing the db to the schema (health) */
 	APP_CGI_ONLY = 1 << 1,    /* never run as a persistent worker (chat: see chat.c) */
 	APP_HAS_TWIN = 1 << 2,    /* a build with the shared C library waits in ../libexec/ */
 };
@@ -55,8 +55,9 @@ bool app_answer_cached(struct req *r, const char *methods, enum app_need need, b
  * handed over. Returns only if it was not. */
 void app_exec_twin(struct req *r);
 
-/* The database, opened on first use and checked once against the schema
- * this build expects. On failure answers 500/503 and returns NULL. */
+/* The database, opened on first use and brought once to the schema this
+ * build expects (lib/core/schema: a new install's first request creates
+ * it). On failure answers 500/503 and returns NULL. */
 struct db *app_db(struct req *r);
 
 #endif

@@ -89,8 +89,13 @@ const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
 	auth_new_token(token, hash);
 	long days = r->conf->session_days;
 	int64_t expires = util_now_ms() / 1000 + (int64_t)days * 86400;
-	if (db_exec(db, "INSERT INTO sessions(user_id, token_hash, expires_at) VALUES (?1, ?2, ?3)",
-		    "IsI", user_id, hash, expires) < 0)
+	/* Where it was opened from, for the account page and the visitor log;
+	 * bounded, as every header kept is. */
+	const char *ua = r->user_agent ? r->user_agent : "";
+	if (db_exec(db, "INSERT INTO sessions(user_id, token_hash, expires_at, user_agent, address, last_seen_at) "
+			"VALUES (?1, ?2, ?3, substr(?4, 1, 300), substr(?5, 1, 64), "
+			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+		    "IsIss", user_id, hash, expires, ua, r->remote_addr ? r->remote_addr : "") < 0)
 		return NULL;
 	/* Expired sessions are swept here, where a write happens anyway. */
 	db_exec(db, "DELETE FROM sessions WHERE expires_at < ?1", "I", util_now_ms() / 1000);
@@ -126,6 +131,15 @@ static const char *request_token(struct req *r)
 	}
 	const char *host_cookie = req_cookie(r, "__Host-session");
 	return host_cookie ? host_cookie : req_cookie(r, "session");
+}
+
+/* A session's last use, to the nearest five minutes: a write at most that
+ * often per session (a read answered from the cache writes nothing). */
+static void note_seen(struct db *db, int64_t session_id)
+{
+	db_exec(db, "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+		    "WHERE id = ?1 AND (last_seen_at IS NULL OR "
+		    "last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-300 seconds'))", "I", session_id);
 }
 
 int auth_load_user(struct req *r, struct db *db)
@@ -169,8 +183,10 @@ int auth_load_user(struct req *r, struct db *db)
 	sqlite3_reset(st);
 	if (rc < 0)
 		return -1;
-	if (r->user.id)
+	if (r->user.id) {
+		note_seen(db, r->user.session_id);
 		cache_req_user_store(r, hash, expires);
+	}
 	return r->user.id ? 1 : 0;
 }
 

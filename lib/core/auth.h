@@ -41,7 +41,7 @@ int auth_load_user(struct req *r, struct db *db);
 bool auth_require_user(struct req *r, struct db *db);
 bool auth_require_admin(struct req *r, struct db *db);
 
-/* API.md: a state-changing request whose Origin names another host is refused. */
+/* docs/API.md: a state-changing request whose Origin names another host is refused. */
 bool auth_origin_ok(const struct req *r);
 
 /* JSON object {"id","username","role","created_at"} for r->user. */

@@ -2,6 +2,7 @@
  * defaults, conf/microchat.conf, then the environment, read once per process. */
 #define _POSIX_C_SOURCE 200809L
 #include "core/conf.h"
+#include "core/datadir.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -85,6 +86,10 @@ static const struct conf_key conf_keys[] = {
 	    "longest reply in tokens (a message may ask for its own)"),
 	KEY(open_registration, "open_registration", "OPEN_REGISTRATION", CONF_BOOL, "1", 0, 1, CONF_ADMIN,
 	    "anyone may register (the first account always may: it is the admin)"),
+
+	/* Shared hosting: the first request creates the database (lib/core/schema). */
+	KEY(first_run_seed, "first_run_seed", "FIRST_RUN_SEED", CONF_BOOL, "1", 0, 1, 0,
+	    "a database created by the first request gets the built-in catalog and office directory"),
 
 	/* Integrity and abuse limits: what each defends is in docs/SECURITY.md. */
 	KEY(max_streams_per_user, "max_streams_per_user", "MAX_STREAMS_PER_USER", CONF_INT, "3", 1, 1000,
@@ -282,11 +287,15 @@ static int conf_read_file(struct conf *c, const char *path)
 	return rc;
 }
 
-/* Relative paths in the file are relative to the folder above conf/. */
-static void conf_resolve_path(const struct conf *c, char **slot)
+/* The folder relative paths are relative to: the microchat-data folder,
+ * else the one above conf/ (the file's folder's parent); none when no file
+ * was read (they stay relative to the working folder). */
+static char *conf_base_dir(const struct conf *c)
 {
-	if (!c->path || !**slot || (*slot)[0] == '/')
-		return;
+	if (c->data_dir)
+		return xstrdup(c->data_dir);
+	if (!c->path)
+		return NULL;
 	char *dir = xstrdup(c->path);
 	for (int up = 0; up < 2; up++) {
 		char *slash = strrchr(dir, '/');
@@ -295,12 +304,53 @@ static void conf_resolve_path(const struct conf *c, char **slot)
 		else
 			strcpy(dir, ".");
 	}
-	size_t n = strlen(dir) + strlen(*slot) + 2;
+	return dir;
+}
+
+static void conf_resolve_path(const char *base, char **slot)
+{
+	if (!base || !**slot || (*slot)[0] == '/')
+		return;
+	size_t n = strlen(base) + strlen(*slot) + 2;
 	char *full = xmalloc(n);
-	snprintf(full, n, "%s/%s", dir, *slot);
+	snprintf(full, n, "%s/%s", base, *slot);
 	free(*slot);
 	*slot = full;
+}
+
+/* A file named in a microchat-data folder makes that folder the data
+ * folder (relative paths are relative to it), however it was named. */
+static void conf_note_data_dir(struct conf *c, const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		const char *base = strrchr(dir, '/');
+		if (strcmp(base ? base + 1 : dir, DATADIR_NAME) == 0)
+			c->data_dir = xstrdup(dir);
+	}
 	free(dir);
+}
+
+/* Which file: the one asked for, $MICROCHAT_CONF, a shared-hosting
+ * install's microchat-data/microchat.conf, or the compiled default. */
+static const char *conf_choose_file(struct conf *c, const char *path, char **owned)
+{
+	*owned = NULL;
+	if (!path && (path = getenv("MICROCHAT_CONF")) && !*path)
+		path = NULL;
+	if (path) {
+		conf_note_data_dir(c, path);
+		return path;
+	}
+	if ((c->data_dir = datadir_find_here())) {
+		size_t n = strlen(c->data_dir) + sizeof(DATADIR_CONF) + 1;
+		*owned = xmalloc(n);
+		snprintf(*owned, n, "%s/%s", c->data_dir, DATADIR_CONF);
+		return *owned;
+	}
+	return MC_DEFAULT_CONF;
 }
 
 int conf_load(struct conf *c, const char *path)
@@ -309,11 +359,9 @@ int conf_load(struct conf *c, const char *path)
 	for (size_t i = 0; i < MC_ARRAY_LEN(conf_keys); i++)
 		if (conf_set(c, &conf_keys[i], conf_keys[i].def) < 0)
 			util_die("bad compiled default for %s", conf_keys[i].name);
-	if (!path)
-		path = getenv("MICROCHAT_CONF");
-	if (!path)
-		path = MC_DEFAULT_CONF;
-	int rc = conf_read_file(c, path);
+	char *owned;
+	int rc = conf_read_file(c, conf_choose_file(c, path, &owned));
+	free(owned);
 	for (size_t i = 0; i < MC_ARRAY_LEN(conf_keys); i++) {
 		const char *v = getenv(conf_keys[i].env);
 		if (v && *v && conf_set(c, &conf_keys[i], v) < 0) {
@@ -321,8 +369,10 @@ int conf_load(struct conf *c, const char *path)
 			rc = -1;
 		}
 	}
-	conf_resolve_path(c, &c->db_path);
-	conf_resolve_path(c, &c->cache_dir);
+	char *base = conf_base_dir(c);
+	conf_resolve_path(base, &c->db_path);
+	conf_resolve_path(base, &c->cache_dir);
+	free(base);
 	return rc;
 }
 
@@ -375,5 +425,6 @@ void conf_free(struct conf *c)
 		if (conf_keys[i].kind == CONF_TEXT || conf_keys[i].kind == CONF_MODEL)
 			free(*(char **)(void *)((char *)c + conf_keys[i].offset));
 	free(c->path);
+	free(c->data_dir);
 	memset(c, 0, sizeof(*c));
 }

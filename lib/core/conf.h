@@ -1,7 +1,7 @@
 /* conf: every setting, described once (key, environment variable, kind,
  * default, range, whether an administrator may change it at run time), and
  * their values from the compiled defaults, conf/microchat.conf, then the
- * environment (the names of API.md), read once per process. What an
+ * environment (docs/CONFIGURATION.md), read once per process. What an
  * administrator stored in the database wins over these (lib/core/settings). */
 #ifndef MC_CONF_H
 #define MC_CONF_H
@@ -12,6 +12,7 @@
 
 struct conf {
 	char *path;           /* the file read, or NULL */
+	char *data_dir;       /* the microchat-data folder in use (lib/core/datadir), or NULL */
 	struct timespec mtime; /* its modification time when read */
 	long long size;        /* and its size: a change within one clock tick still shows */
 	char *port;
@@ -38,6 +39,9 @@ struct conf {
 	long workers;               /* FastCGI processes per program (MODE=fastcgi) */
 	char *cache_dir;            /* "" = the database path + "-cache" (lib/core/cache) */
 	long cache_max_age_s;       /* longest an answer is served from the cache; 0 = off */
+
+	/* Shared hosting (docs/HOSTING.md). */
+	bool first_run_seed;        /* a database a request creates gets the built-in seed data */
 
 	/* The defaults of what administrators can change (CONF_ADMIN): read
 	 * them through lib/core/settings, which knows what was stored. */
@@ -83,9 +87,14 @@ struct conf_key {
 	const char *about;  /* one line for the docs */
 };
 
-/* Load defaults, then the file (path, or $MICROCHAT_CONF, or the compiled
- * default), then environment overrides. Returns 0, or -1 after printing a
- * line-numbered complaint to stderr for a malformed file. */
+/* Load defaults, then the file, then environment overrides. The file is
+ * path, or $MICROCHAT_CONF, or microchat.conf in the microchat-data folder
+ * of a shared-hosting install (lib/core/datadir; it need not exist), or
+ * the compiled default conf/microchat.conf. Relative paths in it are
+ * relative to the microchat-data folder (the one found, or the one the
+ * file is in), else to the folder above conf/.
+ * Returns 0, or -1 after printing a line-numbered complaint to stderr for
+ * a malformed file. */
 int conf_load(struct conf *c, const char *path);
 /* True when the file changed since it was read (for persistent workers). */
 int conf_changed(const struct conf *c);

@@ -358,19 +358,30 @@ static int db_apply_sql(struct db *db, const struct db_migration *m)
 	return 0;
 }
 
+/* 1 applied, 0 taken already by another process, -1 failed. */
+static int db_apply_locked(struct db *db, const struct db_migration *m)
+{
+	if (db_begin(db) < 0)
+		return -1;
+	/* Another process may have taken this step since the version was
+	 * read: under the write lock, the file says. */
+	int now = db_schema_version(db);
+	if (now < 0 || now >= m->version)
+		return now < 0 ? -1 : 0;
+	if (db_apply_sql(db, m) < 0 || db_commit(db) < 0)
+		return -1;
+	return 1;
+}
+
 static int db_apply(struct db *db, const struct db_migration *m, FILE *log)
 {
 	sqlite3_exec(db->h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
-	int rc = db_begin(db);
-	if (rc == 0 && db_apply_sql(db, m) < 0)
-		rc = -1;
-	if (rc == 0)
-		rc = db_commit(db);
+	int rc = db_apply_locked(db, m);
 	db_rollback(db);
 	sqlite3_exec(db->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	if (rc < 0)
 		return -1;
-	if (log)
+	if (rc == 1 && log)
 		fprintf(log, "applied migration %03d_%s\n", m->version, m->name);
 	return 0;
 }

@@ -127,6 +127,7 @@ static int field_add(struct req *r, const char *name, size_t nlen,
 	f->name = arena_strndup(&r->arena, name, nlen);
 	f->value = arena_strndup(&r->arena, value, vlen);
 	f->len = vlen;
+	f->filename = NULL;
 	return 0;
 }
 
@@ -136,6 +137,14 @@ const char *req_field(struct req *r, const char *name, const char *def)
 		if (strcmp(r->fields[i].name, name) == 0)
 			return r->fields[i].value;
 	return def;
+}
+
+const struct req_field *req_field_next(struct req *r, const char *name, int *pos)
+{
+	for (; *pos < r->nfields; (*pos)++)
+		if (strcmp(r->fields[*pos].name, name) == 0)
+			return &r->fields[(*pos)++];
+	return NULL;
 }
 
 int req_field_int(struct req *r, const char *name, int64_t def,
@@ -270,13 +279,15 @@ static int multipart_part(struct req *r, const char *p, size_t n, const char **w
 		*why = "multipart part without headers";
 		return 400;
 	}
-	const char *name = NULL;
-	size_t name_len = 0;
+	const char *name = NULL, *filename = NULL;
+	size_t name_len = 0, filename_len = 0;
 	for (const char *line = p; line < sep;) {
 		const char *eol = memmem(line, (size_t)(sep - line) + 2, "\r\n", 2);
 		size_t len = eol ? (size_t)(eol - line) : (size_t)(sep - line);
-		if (len > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0)
+		if (len > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0) {
 			name = header_param(r, line, len, "name", &name_len);
+			filename = header_param(r, line, len, "filename", &filename_len);
+		}
 		line += len + 2;
 	}
 	if (!name) {
@@ -284,7 +295,12 @@ static int multipart_part(struct req *r, const char *p, size_t n, const char **w
 		return 400;
 	}
 	const char *body = sep + 4;
-	return field_add(r, name, name_len, body, (size_t)(p + n - body), why);
+	int rc = field_add(r, name, name_len, body, (size_t)(p + n - body), why);
+	/* The name a browser gives a file is text of the user's: kept only when
+	 * it is valid UTF-8 without control characters, for messages. */
+	if (rc == 0 && filename && filename_len <= 255 && value_ok(filename, filename_len))
+		r->fields[r->nfields - 1].filename = filename;
+	return rc;
 }
 
 int req_parse_multipart(struct req *r, const char *boundary, const char *s,
@@ -393,6 +409,31 @@ int req_parse_json(struct req *r, const char *s, size_t n, const char **why)
 
 /* ---- the whole request ---- */
 
+/* Read and drop a body that is refused for its size: a server that streams
+ * the body to the program (Apache) would otherwise find its input closed
+ * early, and the client could get a reset instead of the JSON 413. */
+static void discard_body(struct req *r)
+{
+	if (r->content_length > REQ_DISCARD_MAX)
+		return;
+	char sink[16384];
+	size_t left = r->content_length;
+	while (left > 0) {
+		long k = r->io->read(r->io->ctx, sink, left < sizeof(sink) ? left : sizeof(sink));
+		if (k <= 0)
+			return;
+		left -= (size_t)k;
+	}
+}
+
+void req_drain(struct req *r)
+{
+	if (r->body_parsed)
+		return;
+	r->body_parsed = true;
+	discard_body(r);
+}
+
 static int read_body(struct req *r, char **out)
 {
 	size_t n = r->content_length;
@@ -458,8 +499,10 @@ static int parse_once(struct req *r, struct req_error *err)
 	const char *why = NULL;
 	int rc = 0;
 	size_t limit = r->conf ? r->conf->body_limit : 1024 * 1024;
-	if (r->content_length > limit)
+	if (r->content_length > limit) {
+		discard_body(r);
 		return refuse(err, 413, arena_printf(&r->arena, "request body larger than %zu bytes", limit));
+	}
 	if (r->content_length > 0) {
 		char *body;
 		if (read_body(r, &body) < 0)

@@ -26,7 +26,12 @@ struct req_field {
 	const char *name;
 	const char *value; /* NUL-terminated, valid UTF-8 */
 	size_t len;
+	const char *filename; /* a multipart file's name as sent, or NULL */
 };
+
+/* A body over the limit is still read (and dropped) up to this many bytes
+ * before the 413 is answered; a larger one is left unread. */
+#define REQ_DISCARD_MAX ((size_t)64 * 1024 * 1024)
 
 /* Why a request was refused before any handler saw it. */
 struct req_error {
@@ -107,8 +112,18 @@ void req_end(struct req *r);
  * (400, 413, 415) for the caller to answer. Idempotent. */
 int req_parse(struct req *r, struct req_error *err);
 
+/* Read and drop what is left of an unread body (at most REQ_DISCARD_MAX
+ * bytes) once the answer is written. A program that refused a request
+ * before reading its body (a wrong method, another origin) must not end
+ * with the body unread: Apache's mod_cgid then sees the program's socket
+ * reset and the client gets no answer at all. */
+void req_drain(struct req *r);
+
 /* The first field of that name (body before query), or def. */
 const char *req_field(struct req *r, const char *name, const char *def);
+/* Every field of that name in turn (several `file` parts of one upload):
+ * start with *pos = 0; NULL after the last. */
+const struct req_field *req_field_next(struct req *r, const char *name, int *pos);
 /* An integer field: 1 found and valid, 0 absent (out = def), -1 invalid. */
 int req_field_int(struct req *r, const char *name, int64_t def,
 		  int64_t min, int64_t max, int64_t *out);

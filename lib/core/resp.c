@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,11 +137,39 @@ void resp_internal(struct req *r, const char *detail)
 	resp_error(r, 500, "internal", "internal error; the details are in the server log");
 }
 
+void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length)
+{
+	if (r->responded) {
+		fprintf(stderr, "microchat %s: answer already sent, dropping a download\n", r->program);
+		return;
+	}
+	char name[128];
+	size_t n = 0;
+	for (const char *p = filename; *p && n < sizeof(name) - 1; p++)
+		name[n++] = isalnum((unsigned char)*p) || strchr(".-_", *p) ? *p : '_';
+	name[n] = '\0';
+	struct buf out;
+	buf_init(&out, 0);
+	send_head(r, 200, content_type, "no-store", &out);
+	buf_printf(&out, "Content-Disposition: attachment; filename=\"%s\"\r\n", name);
+	buf_printf(&out, "Content-Length: %zu\r\n\r\n", length);
+	write_out(r, out.data, out.len, false);
+	buf_free(&out);
+}
+
+int resp_body(struct req *r, const void *data, size_t n)
+{
+	write_out(r, data, n, false);
+	return r->client_gone ? -1 : 0;
+}
+
 void resp_sse_begin(struct req *r)
 {
 	struct buf out;
 	buf_init(&out, 0);
-	send_head(r, 200, "text/event-stream; charset=utf-8", "no-cache", &out);
+	/* no-transform: proxies and compressing filters (mod_deflate) leave the
+	 * stream as it is, so each event reaches the browser when it is written. */
+	send_head(r, 200, "text/event-stream; charset=utf-8", "no-cache, no-transform", &out);
 	buf_puts(&out, "X-Accel-Buffering: no\r\n\r\n");
 	write_out(r, out.data, out.len, true);
 	buf_free(&out);

@@ -14,7 +14,7 @@ void resp_header(struct req *r, const char *line);
 void resp_json(struct req *r, int status, json_t *obj);
 /* The same with a body already serialised (an answer from the cache). */
 void resp_json_text(struct req *r, int status, const char *body, size_t len);
-/* The API.md error envelope {"error": {"code", "message"}}. */
+/* The docs/API.md error envelope {"error": {"code", "message"}}. */
 void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* 500 "internal" for the client; the detail goes to stderr. */
@@ -26,6 +26,13 @@ void resp_sse_begin(struct req *r);
 int resp_sse_event(struct req *r, const char *event, json_t *obj);
 /* A comment line that keeps proxies from timing out (and detects a gone client). */
 int resp_sse_ping(struct req *r);
+
+/* Start a download (status 200): its content type, the file name offered
+ * (letters, digits, '.', '-' and '_' only; anything else becomes '_') and
+ * its length in bytes; the body follows with resp_body. */
+void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length);
+/* Part of a download's body. Returns -1 once the client has gone. */
+int resp_body(struct req *r, const void *data, size_t n);
 
 const char *resp_status_text(int status);
 

@@ -58,7 +58,7 @@ int directory_search(struct db *db, struct arena *a, const char *q, double min_s
 		     struct directory_list *out);
 /* 1 found, 0 not, -1 error. */
 int directory_get(struct db *db, struct arena *a, int64_t id, struct directory_office *out);
-/* The API.md form (localidades as a list; score when with_score). */
+/* The docs/API.md form (localidades as a list; score when with_score). */
 json_t *directory_office_json(const struct directory_office *o, bool with_score);
 
 #endif

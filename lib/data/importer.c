@@ -1,7 +1,8 @@
 /* importer: load catalog and directory CSV files (categories, products,
  * offices): every row is validated first, errors are reported as
- * file:line, and a file with any error writes nothing; a valid file is
- * written in one transaction, updating rows that exist by their key. */
+ * file:line, and a file with any error writes nothing (or only its good
+ * rows, when asked); a file is written in one transaction, updating rows
+ * that exist by their key. */
 #include "data/importer.h"
 #include "core/arena.h"
 #include "data/csv.h"
@@ -17,7 +18,6 @@
 #include <string.h>
 
 #define MAX_COLS 10
-#define MAX_ERRORS_SHOWN 50
 #define MAX_SHORT 200
 #define MAX_LONG 4000
 #define MAX_FILE (64 * 1024 * 1024)
@@ -60,13 +60,14 @@ struct row {
 	const char *v[MAX_COLS]; /* by column spec; "" when the file lacks it */
 	const char *json;        /* the '|' list of the row as a JSON array */
 	int64_t ref;             /* products: the category id */
+	bool bad;                /* refused by a check: never written */
 };
 
 struct sheet {
 	struct arena a;
 	struct db *db;
 	const char *name;
-	FILE *err;
+	const struct importer_opts *o;
 	const struct column *cols;
 	int ncols;
 	int map[CSV_MAX_FIELDS]; /* file column -> spec index, -1 unused */
@@ -76,16 +77,41 @@ struct sheet {
 	struct importer_report *rep;
 };
 
+__attribute__((format(printf, 3, 0)))
+static void vcomplain(struct sheet *s, int line, const char *fmt, va_list ap)
+{
+	if (++s->rep->errors > IMPORTER_ERRORS_SHOWN)
+		return;
+	if (s->o->on_error) {
+		char message[512];
+		vsnprintf(message, sizeof(message), fmt, ap);
+		s->o->on_error(s->o->ctx, line, message);
+		return;
+	}
+	fprintf(s->o->err, "%s:%d: ", s->name, line);
+	vfprintf(s->o->err, fmt, ap);
+	fputc('\n', s->o->err);
+}
+
 __attribute__((format(printf, 3, 4)))
 static void complain(struct sheet *s, int line, const char *fmt, ...)
 {
-	if (++s->rep->errors > MAX_ERRORS_SHOWN)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(s->err, "%s:%d: ", s->name, line);
-	vfprintf(s->err, fmt, ap);
-	fputc('\n', s->err);
+	vcomplain(s, line, fmt, ap);
+	va_end(ap);
+}
+
+/* A complaint about one row, which is then never written. */
+__attribute__((format(printf, 3, 4)))
+static void refuse_row(struct sheet *s, struct row *r, const char *fmt, ...)
+{
+	if (!r->bad)
+		s->rep->bad_rows++;
+	r->bad = true;
+	va_list ap;
+	va_start(ap, fmt);
+	vcomplain(s, r->line, fmt, ap);
 	va_end(ap);
 }
 
@@ -142,6 +168,7 @@ static int read_header(struct sheet *s, struct csv *c)
 	const char *f[CSV_MAX_FIELDS];
 	int n = csv_next(c, f);
 	if (n <= 0) {
+		s->rep->header_bad = true;
 		complain(s, c->line ? c->line : 1, "%s", n < 0 ? c->error : "the file is empty");
 		return -1;
 	}
@@ -150,6 +177,7 @@ static int read_header(struct sheet *s, struct csv *c)
 	for (int i = 0; i < n; i++) {
 		int k = spec_index(s, lower(&s->a, trim(&s->a, f[i])));
 		if (k < 0 || seen[k]) {
+			s->rep->header_bad = true;
 			complain(s, c->line, "column '%s' is %s", f[i], k < 0 ? "not known" : "repeated");
 			return -1;
 		}
@@ -157,9 +185,11 @@ static int read_header(struct sheet *s, struct csv *c)
 		s->map[i] = k;
 	}
 	for (int k = 0; k < s->ncols; k++)
-		if (s->cols[k].required && !seen[k])
+		if (s->cols[k].required && !seen[k]) {
+			s->rep->header_bad = true;
 			complain(s, c->line, "the header lacks the column '%s'", s->cols[k].name);
-	return s->rep->errors ? -1 : 0;
+		}
+	return s->rep->header_bad ? -1 : 0;
 }
 
 static bool field_ok(struct sheet *s, int line, const struct column *col, const char *v)
@@ -202,6 +232,7 @@ static void read_row(struct sheet *s, const struct csv *c, const char **f, int n
 {
 	s->rep->rows++;
 	if (n != s->nfile_cols) {
+		s->rep->bad_rows++;
 		complain(s, c->line, "%d fields, the header has %d", n, s->nfile_cols);
 		return;
 	}
@@ -216,8 +247,10 @@ static void read_row(struct sheet *s, const struct csv *c, const char **f, int n
 	for (int k = 0; k < s->ncols; k++)
 		if (s->cols[k].nonempty && !*r->v[k] && ok)
 			ok = field_ok(s, c->line, &s->cols[k], r->v[k]);
-	if (!ok)
+	if (!ok) {
+		s->rep->bad_rows++;
 		s->nrows--;
+	}
 }
 
 static int read_sheet(struct sheet *s, const char *data, size_t len)
@@ -231,6 +264,7 @@ static int read_sheet(struct sheet *s, const char *data, size_t len)
 	while ((n = csv_next(&c, f)) != 0) {
 		if (n < 0) {
 			s->rep->rows++;
+			s->rep->bad_rows++;
 			complain(s, c.line, "%s", c.error);
 		} else {
 			read_row(s, &c, f, n);
@@ -328,30 +362,44 @@ static bool repeated(const struct sheet *s, int upto, int col, const char *key)
 	return false;
 }
 
+/* The row of the file whose column col is key (the first), or NULL. */
+static const struct row *row_with(const struct sheet *s, int col, const char *key)
+{
+	for (int i = 0; i < s->nrows; i++)
+		if (strcmp(s->rows[i].v[col], key) == 0)
+			return &s->rows[i];
+	return NULL;
+}
+
 /* --- validation per kind -------------------------------------------------- */
 
+/* A parent in this file (one that will be written) or in the database. */
 static bool category_known(struct sheet *s, const char *slug)
 {
 	int64_t id;
-	for (int i = 0; i < s->nrows; i++)
-		if (strcmp(s->rows[i].v[C_SLUG], slug) == 0)
-			return true;
+	const struct row *in_file = row_with(s, C_SLUG, slug);
+	if (in_file)
+		return !in_file->bad;
 	return db_int(s->db, &id, "SELECT id FROM categories WHERE slug = ?1", "s", slug) == 1;
 }
 
+/* The slugs first, then the parents, which may be any good row. */
 static void check_categories(struct sheet *s)
 {
 	for (int i = 0; i < s->nrows; i++) {
 		struct row *r = &s->rows[i];
 		if (!slug_ok(r->v[C_SLUG]))
-			complain(s, r->line, "slug '%s' may hold only a-z, 0-9, '-' and '_'", r->v[C_SLUG]);
+			refuse_row(s, r, "slug '%s' may hold only a-z, 0-9, '-' and '_'", r->v[C_SLUG]);
 		else if (repeated(s, i, C_SLUG, r->v[C_SLUG]))
-			complain(s, r->line, "slug '%s' appears twice", r->v[C_SLUG]);
-		if (strcmp(r->v[C_PARENT], r->v[C_SLUG]) == 0)
-			complain(s, r->line, "category '%s' is its own parent", r->v[C_SLUG]);
-		else if (*r->v[C_PARENT] && !category_known(s, r->v[C_PARENT]))
-			complain(s, r->line, "parent_slug '%s' is not a category", r->v[C_PARENT]);
+			refuse_row(s, r, "slug '%s' appears twice", r->v[C_SLUG]);
 		r->json = list_json(&s->a, r->v[C_SYNONYMS], true);
+	}
+	for (int i = 0; i < s->nrows; i++) {
+		struct row *r = &s->rows[i];
+		if (strcmp(r->v[C_PARENT], r->v[C_SLUG]) == 0)
+			refuse_row(s, r, "category '%s' is its own parent", r->v[C_SLUG]);
+		else if (*r->v[C_PARENT] && !category_known(s, r->v[C_PARENT]))
+			refuse_row(s, r, "parent_slug '%s' is not a category", r->v[C_PARENT]);
 	}
 }
 
@@ -360,16 +408,16 @@ static void check_product(struct sheet *s, int i)
 	struct row *r = &s->rows[i];
 	int64_t v;
 	if (repeated(s, i, P_SKU, r->v[P_SKU]))
-		complain(s, r->line, "sku '%s' appears twice", r->v[P_SKU]);
+		refuse_row(s, r, "sku '%s' appears twice", r->v[P_SKU]);
 	if (db_int(s->db, &r->ref, "SELECT id FROM categories WHERE slug = ?1", "s", r->v[P_CATEGORY]) != 1)
-		complain(s, r->line, "category_slug '%s' is not a category (import the categories first)",
+		refuse_row(s, r, "category_slug '%s' is not a category (import the categories first)",
 			 r->v[P_CATEGORY]);
 	if (!parse_count(r->v[P_PRICE], 1000000000000LL, &v))
-		complain(s, r->line, "price '%s' must be a whole number of pesos (digits only)", r->v[P_PRICE]);
+		refuse_row(s, r, "price '%s' must be a whole number of pesos (digits only)", r->v[P_PRICE]);
 	if (*r->v[P_STOCK] && !parse_count(r->v[P_STOCK], 100000000, &v))
-		complain(s, r->line, "stock '%s' must be a whole number >= 0", r->v[P_STOCK]);
+		refuse_row(s, r, "stock '%s' must be a whole number >= 0", r->v[P_STOCK]);
 	if (*r->v[P_ACTIVE] && parse_bool(r->v[P_ACTIVE]) < 0)
-		complain(s, r->line, "active '%s' must be 1 or 0 (true/false, si/no)", r->v[P_ACTIVE]);
+		refuse_row(s, r, "active '%s' must be 1 or 0 (true/false, si/no)", r->v[P_ACTIVE]);
 	r->json = list_json(&s->a, r->v[P_FEATURES], true);
 }
 
@@ -377,15 +425,15 @@ static void check_office(struct sheet *s, int i)
 {
 	struct row *r = &s->rows[i];
 	if (repeated(s, i, O_MUNICIPIO, r->v[O_MUNICIPIO]))
-		complain(s, r->line, "municipio '%s' appears twice", r->v[O_MUNICIPIO]);
+		refuse_row(s, r, "municipio '%s' appears twice", r->v[O_MUNICIPIO]);
 	if (!phone_ok(r->v[O_TELEFONO]))
-		complain(s, r->line, "telefono '%s' may hold only digits, spaces and + ( ) - . /",
+		refuse_row(s, r, "telefono '%s' may hold only digits, spaces and + ( ) - . /",
 			 r->v[O_TELEFONO]);
 	if (!phone_ok(r->v[O_WHATSAPP]))
-		complain(s, r->line, "whatsapp '%s' may hold only digits, spaces and + ( ) - . /",
+		refuse_row(s, r, "whatsapp '%s' may hold only digits, spaces and + ( ) - . /",
 			 r->v[O_WHATSAPP]);
 	if (!email_ok(r->v[O_EMAIL]))
-		complain(s, r->line, "email '%s' is not an e-mail address", r->v[O_EMAIL]);
+		refuse_row(s, r, "email '%s' is not an e-mail address", r->v[O_EMAIL]);
 	r->json = list_json(&s->a, r->v[O_LOCALIDADES], false);
 }
 
@@ -433,6 +481,8 @@ static int write_categories(struct sheet *s)
 	int64_t id;
 	for (int i = 0; i < s->nrows; i++) {
 		const struct row *r = &s->rows[i];
+		if (r->bad)
+			continue;
 		int exists = db_int(s->db, &id, "SELECT id FROM categories WHERE slug = ?1", "s", r->v[C_SLUG]);
 		if (count_change(s, exists) < 0 ||
 		    db_exec(s->db, "INSERT INTO categories(slug, name, name_en, synonyms) VALUES (?1, ?2, ?3, ?4)"
@@ -443,6 +493,8 @@ static int write_categories(struct sheet *s)
 	}
 	for (int i = 0; i < s->nrows; i++) {
 		const struct row *r = &s->rows[i];
+		if (r->bad)
+			continue;
 		if (db_exec(s->db, "UPDATE categories SET parent_id = (SELECT id FROM categories WHERE slug = ?2)"
 			    " WHERE slug = ?1", "ss", r->v[C_SLUG], *r->v[C_PARENT] ? r->v[C_PARENT] : NULL) < 0)
 			return -1;
@@ -464,6 +516,8 @@ static int write_products(struct sheet *s)
 	int64_t id, price, stock;
 	for (int i = 0; i < s->nrows; i++) {
 		const struct row *r = &s->rows[i];
+		if (r->bad)
+			continue;
 		parse_count(r->v[P_PRICE], INT64_MAX, &price);
 		stock = 0;
 		if (*r->v[P_STOCK])
@@ -490,6 +544,8 @@ static int write_offices(struct sheet *s)
 	int64_t id;
 	for (int i = 0; i < s->nrows; i++) {
 		const struct row *r = &s->rows[i];
+		if (r->bad)
+			continue;
 		int exists = db_int(s->db, &id, "SELECT id FROM offices WHERE municipio = ?1", "s",
 				    r->v[O_MUNICIPIO]);
 		if (count_change(s, exists) < 0 ||
@@ -520,24 +576,44 @@ static int write_rows(struct sheet *s, enum importer_kind kind)
 	}
 }
 
+/* One transaction, or a savepoint in the caller's (an upload of several
+ * files that stand or fall together, or a dry run rolled back). */
 static int write_all(struct sheet *s, enum importer_kind kind)
 {
-	if (db_begin(s->db) < 0)
+	bool nested = !sqlite3_get_autocommit(db_handle(s->db));
+	if ((nested ? db_exec(s->db, "SAVEPOINT importer", "") : db_begin(s->db)) < 0)
 		return -2;
 	int rc = write_rows(s, kind);
 	if (rc != 0) {
-		db_rollback(s->db);
+		if (nested)
+			db_exec(s->db, "ROLLBACK TO importer", "");
+		if (!nested || db_exec(s->db, "RELEASE importer", "") < 0)
+			db_rollback(s->db);
 		s->rep->inserted = s->rep->updated = 0;
 		return rc < 0 ? -2 : -1;
 	}
+	if (nested)
+		return db_exec(s->db, "RELEASE importer", "") < 0 ? -2 : 0;
 	return db_commit(s->db) < 0 ? -2 : 0;
 }
 
-int importer_data(struct db *db, const char *name, const char *data, size_t len,
-		  enum importer_kind kind, FILE *err, struct importer_report *rep)
+/* Whether the file is written: every row good, or (when asked) some. */
+static bool worth_writing(const struct sheet *s)
+{
+	if (!s->o->skip_bad_rows)
+		return s->rep->errors == 0;
+	for (int i = 0; i < s->nrows; i++)
+		if (!s->rows[i].bad)
+			return true;
+	return false;
+}
+
+int importer_data_with(struct db *db, const char *name, const char *data, size_t len,
+		       enum importer_kind kind, const struct importer_opts *o,
+		       struct importer_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
-	struct sheet s = { .db = db, .name = name, .err = err, .cols = kind_cols(kind), .rep = rep };
+	struct sheet s = { .db = db, .name = name, .o = o, .cols = kind_cols(kind), .rep = rep };
 	if (!s.cols)
 		util_die("importer_data: unknown kind");
 	while (s.cols[s.ncols].name)
@@ -546,13 +622,21 @@ int importer_data(struct db *db, const char *name, const char *data, size_t len,
 	int rc = -1;
 	if (read_sheet(&s, data, len) == 0) {
 		check_rows(&s, kind);
-		rc = rep->errors ? -1 : write_all(&s, kind);
+		if (worth_writing(&s))
+			rc = write_all(&s, kind);
 	}
-	if (rep->errors > MAX_ERRORS_SHOWN)
-		fprintf(err, "%s: %d more errors not shown\n", name, rep->errors - MAX_ERRORS_SHOWN);
+	if (rep->errors > IMPORTER_ERRORS_SHOWN && !o->on_error)
+		fprintf(o->err, "%s: %d more errors not shown\n", name, rep->errors - IMPORTER_ERRORS_SHOWN);
 	free(s.rows);
 	arena_free(&s.a);
 	return rc;
+}
+
+int importer_data(struct db *db, const char *name, const char *data, size_t len,
+		  enum importer_kind kind, FILE *err, struct importer_report *rep)
+{
+	struct importer_opts o = { .err = err };
+	return importer_data_with(db, name, data, len, kind, &o, rep);
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -607,12 +691,37 @@ enum importer_kind importer_detect(const char *path)
 	char line[1024];
 	bool got = fgets(line, sizeof(line), f) != NULL;
 	fclose(f);
-	if (!got)
+	return got ? importer_detect_data(line, strlen(line)) : IMPORTER_UNKNOWN;
+}
+
+void importer_columns(enum importer_kind kind, char *out, size_t n)
+{
+	const struct column *cols = kind_cols(kind);
+	size_t used = 0;
+	out[0] = '\0';
+	for (int pass = 0; cols && pass < 2; pass++) {
+		bool first = true;
+		for (const struct column *c = cols; c->name && used < n; c++)
+			if (c->required == (pass == 0)) {
+				used += (size_t)snprintf(out + used, n - used, "%s%s", first ? "" : ", ", c->name);
+				first = false;
+			}
+		if (pass == 0 && used < n)
+			used += (size_t)snprintf(out + used, n - used, " (required); ");
+	}
+}
+
+/* The header line only (the first record, which may not span lines). */
+enum importer_kind importer_detect_data(const char *data, size_t len)
+{
+	const char *eol = memchr(data, '\n', len);
+	size_t line = eol ? (size_t)(eol - data) : len;
+	if (line > 4096)
 		return IMPORTER_UNKNOWN;
 	struct arena a;
 	arena_init(&a);
 	struct csv c;
-	csv_init(&c, &a, line, strlen(line));
+	csv_init(&c, &a, data, line);
 	const char *fields[CSV_MAX_FIELDS];
 	int n = csv_next(&c, fields);
 	bool sku = false, slug = false, municipio = false;

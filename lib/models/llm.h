@@ -96,7 +96,7 @@ struct llm_model_list {
 	char error[128];
 };
 
-/* The models each of n backends serves, normalised to API.md's model
+/* The models each of n backends serves, normalised to docs/API.md's model
  * objects ({"name","size","family","parameter_size","quantization_level",
  * "modified_at"}), fetched all at once so the slowest costs timeout_ms and
  * not the sum. out[i] belongs to b[i]; free each models. */

@@ -28,7 +28,7 @@ int pool_chat(struct req *r, struct db *db, const char *model, json_t *messages,
 	      const struct llm_options *opt, const struct llm_callbacks *cb,
 	      struct llm_result *res, struct pool_trace *trace);
 
-/* The merged model list (API.md's model objects, each with "backends": [urls]
+/* The merged model list (docs/API.md's model objects, each with "backends": [urls]
  * and "available"), from the cache; stale lists are fetched again first, all
  * at once, skipping backends whose breaker is open. Returns a new array, or
  * NULL when no backend that lets requests through has ever listed its models.

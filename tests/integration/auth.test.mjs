@@ -138,7 +138,7 @@ test('a state-changing request from another origin is refused', async () => {
   assert.equal(stack.sql(`SELECT count(*) AS n FROM users WHERE username='${name}'`)[0].n, 0);
   const same = await api(stack, '/cgi-bin/register', {
     form: { username: name, password: 'password12' },
-    headers: { Origin: stack.url },
+    headers: { Origin: stack.origin },
   });
   assert.equal(same.status, 201);
 });

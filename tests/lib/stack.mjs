@@ -1,7 +1,9 @@
 // Starts the real thing for a test: Ollama emulators on loopback, a fresh
 // SQLite file migrated by microchat-admin, and lighttpd with the generated
 // configuration (plain CGI or FastCGI, normal or sanitizer build).
-// Environment: MC_BUILD (build | build-asan), MC_MODE (cgi | fastcgi).
+// Environment: MC_BUILD (build | build-asan), MC_MODE (cgi | fastcgi),
+// MC_SERVER (lighttpd, or apache: the shared-hosting tarball under Apache,
+// tests/lib/apache.mjs, with the same options and the same stack object).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -13,6 +15,7 @@ import { startEmulator } from '../emulator/ollama-emulator.mjs';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUILD = process.env.MC_BUILD || 'build';
 export const MODE = process.env.MC_MODE || 'cgi';
+export const SERVER = process.env.MC_SERVER || 'lighttpd';
 const ADMIN = path.join(ROOT, BUILD, 'bin/microchat-admin');
 
 export function freePort() {
@@ -27,7 +30,7 @@ export function freePort() {
   });
 }
 
-async function waitForPort(port, ms = 10000) {
+export async function waitForPort(port, ms = 10000) {
   const until = Date.now() + ms;
   for (;;) {
     const ok = await new Promise((resolve) => {
@@ -72,10 +75,15 @@ function sanitizerReports(dir) {
  * @param {number} [o.backends=1] emulators to start
  * @param {string[]} [o.backendUrls] extra OLLAMA_URL members (e.g. a dead port)
  * @param {boolean} [o.seed=false] load db/seed into the database
+ * @param {boolean} [o.migrate=true] false: leave the database to the first request
  * @param {object} [o.env] more settings for the programs (LLM_TIMEOUT, ...)
  * @param {object} [o.emulator] options for every emulator
  */
 export async function startStack(o = {}) {
+  if (SERVER === 'apache') {
+    const { startApacheStack } = await import('./apache.mjs');
+    return startApacheStack(o);
+  }
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'microchat-test-'));
   const dbPath = path.join(runDir, 'microchat.db');
   const emulators = [];
@@ -89,16 +97,18 @@ export async function startStack(o = {}) {
     DB_PATH: dbPath, OLLAMA_URL: urls.join(',') || 'http://127.0.0.1:9',
     MICROCHAT_CONF: path.join(ROOT, 'conf/microchat.conf'),
     LLM_TIMEOUT: '20', LLM_FIRST_TOKEN_TIMEOUT: '10',
+    // What a database created by a request (migrate: false) is given.
+    FIRST_RUN_SEED: o.seed ? '1' : '0',
     // Every test runs many chats for one user, and registers its users
     // from one address: the limits on both are tested on their own
-    // (tests/integration/limits.test.mjs), with their defaults.
+    // (streams.test.mjs, cheap-refusals.test.mjs), with their defaults.
     MAX_STREAMS_PER_USER: '1000', REGISTER_MAX_PER_IP: '1000000',
     ASAN_OPTIONS: `log_path=${runDir}/asan:detect_leaks=1:abort_on_error=0`,
     UBSAN_OPTIONS: `log_path=${runDir}/ubsan:print_stacktrace=1:halt_on_error=1`,
     ...(o.env || {}),
   };
-  execFileSync(ADMIN, ['migrate'], { env, stdio: 'pipe' });
-  if (o.seed) execFileSync(ADMIN, ['seed', path.join(ROOT, 'db/seed')], { env, stdio: 'pipe' });
+  if (o.migrate !== false) execFileSync(ADMIN, ['migrate'], { env, stdio: 'pipe' });
+  if (o.seed && o.migrate !== false) execFileSync(ADMIN, ['seed', path.join(ROOT, 'db/seed')], { env, stdio: 'pipe' });
   const conf = execFileSync('sh', [path.join(ROOT, 'conf/lighttpd.sh')], { env, encoding: 'utf8' }).trim();
   const server = spawn('lighttpd', ['-D', '-f', conf], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let serverErr = '';
@@ -110,7 +120,8 @@ export async function startStack(o = {}) {
     throw new Error(`${e.message}\n${serverErr}`);
   }
   const stack = {
-    url: `http://127.0.0.1:${port}`, port, runDir, dbPath, env, emulators,
+    server: 'lighttpd', url: `http://127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`,
+    port, runDir, dbPath, env, emulators,
     pid: server.pid, // lighttpd's; its children are the CGI processes or FastCGI workers
     errorLog: () => (existsSync(path.join(runDir, 'error.log')) ? readFileSync(path.join(runDir, 'error.log'), 'utf8') : ''),
     sanitizerReports: () => sanitizerReports(runDir),

@@ -178,6 +178,29 @@ static void json_answer_and_error_envelope(void **state)
 	end_request(&f, &r);
 }
 
+/* An answer that could not be built (a lookup that came back empty, so
+ * json_pack got NULL) is a 500 "internal", never an exit of the process. */
+static void unbuilt_answer_is_internal(void **state)
+{
+	(void)state;
+	const char *env[] = { "REQUEST_METHOD", "GET", NULL };
+	struct fake_io f;
+	struct req r;
+	start_request(&f, &r, env);
+	resp_json(&r, 200, json_pack("{s:o}", "conversation", NULL));
+	assert_true(strncmp(buf_str(&f.out), "Status: 500 Internal Server Error\r\n", 35) == 0);
+	assert_non_null(strstr(fake_io_body(&f), "{\"error\":{\"code\":\"internal\""));
+	assert_string_equal(r.error_code, "internal");
+	end_request(&f, &r);
+	/* An event that cannot be built is skipped; the stream goes on. */
+	start_request(&f, &r, env);
+	resp_sse_begin(&r);
+	assert_int_equal(resp_sse_event(&r, "token", NULL), -1);
+	assert_false(r.client_gone);
+	assert_int_equal(resp_sse_event(&r, "token", json_pack("{s:s}", "content", "x")), 0);
+	end_request(&f, &r);
+}
+
 static void sse_events(void **state)
 {
 	(void)state;
@@ -190,7 +213,7 @@ static void sse_events(void **state)
 	const char *out = buf_str(&f.out);
 	assert_non_null(strstr(out, "Content-Type: text/event-stream; charset=utf-8\r\n"));
 	assert_non_null(strstr(out, "X-Accel-Buffering: no\r\n"));
-	assert_non_null(strstr(out, "Cache-Control: no-cache\r\n"));
+	assert_non_null(strstr(out, "Cache-Control: no-cache, no-transform\r\n"));
 	/* The newline is escaped inside JSON: one data line per event. */
 	assert_string_equal(fake_io_body(&f), "event: token\ndata: {\"content\":\"línea\\nnueva\"}\n\n");
 	f.fail_writes = 1;
@@ -208,6 +231,7 @@ int main(void)
 		cmocka_unit_test(titles),
 		cmocka_unit_test(conf_file_and_environment),
 		cmocka_unit_test(json_answer_and_error_envelope),
+		cmocka_unit_test(unbuilt_answer_is_internal),
 		cmocka_unit_test(sse_events),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include "shop_fixture.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char categories[] =
@@ -169,6 +170,97 @@ static void test_seed_files(void **state)
 	shop_fixture_done(&f);
 }
 
+/* The upload's way (POST /cgi-bin/data): bad rows reported through the
+ * callback by line and left out, the good ones written, inside the
+ * caller's transaction (a savepoint), which a dry run rolls back. */
+struct collected {
+	int lines[16];
+	char first[256];
+	int n;
+};
+
+static void collect(void *ctx, int line, const char *message)
+{
+	struct collected *c = ctx;
+	if (c->n == 0)
+		snprintf(c->first, sizeof(c->first), "%s", message);
+	if (c->n < 16)
+		c->lines[c->n++] = line;
+}
+
+static void test_skip_bad_rows_and_dry_run(void **state)
+{
+	(void)state;
+	struct shop_fixture f;
+	struct db *db = shop_fixture_empty(&f);
+	char errors[2048] = "";
+	struct importer_report rep;
+	assert_int_equal(import(db, "c.csv", categories, IMPORTER_CATEGORIES, &rep, errors, sizeof(errors)), 0);
+	const char *mixed =
+		"sku,name,category_slug,brand,price\n"
+		"G1,Good,celulares,Acme,1000\n"
+		"G2,Bad price,celulares,Acme,1.5\n"
+		"G3,\"Quoted, fine\",celulares,Acme,2000\n"
+		"G1,Repeated,celulares,Acme,3000\n";
+	struct collected got = { .n = 0 };
+	struct importer_opts o = { .skip_bad_rows = true, .on_error = collect, .ctx = &got };
+
+	/* A dry run: the caller's transaction, rolled back. */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(importer_data_with(db, "m.csv", mixed, strlen(mixed), IMPORTER_PRODUCTS, &o, &rep), 0);
+	assert_int_equal(rep.rows, 4);
+	assert_int_equal(rep.inserted, 2);
+	assert_int_equal(rep.bad_rows, 2);
+	assert_false(rep.header_bad);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.lines[0], 3);
+	assert_int_equal(got.lines[1], 5);
+	assert_non_null(strstr(got.first, "price '1.5'"));
+	assert_int_equal(count(db, "SELECT count(*) FROM products"), 2); /* visible inside it */
+	db_rollback(db);
+	assert_int_equal(count(db, "SELECT count(*) FROM products"), 0);
+
+	/* For real, on its own. */
+	got.n = 0;
+	assert_int_equal(importer_data_with(db, "m.csv", mixed, strlen(mixed), IMPORTER_PRODUCTS, &o, &rep), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM products"), 2);
+	assert_int_equal(count(db, "SELECT price FROM products WHERE sku = 'G1'"), 1000);
+
+	/* Only bad rows: nothing written, -1. A wrong header: header_bad. */
+	const char *all_bad = "sku,name,category_slug,brand,price\nB1,X,nada,Acme,1\n";
+	assert_int_equal(importer_data_with(db, "b.csv", all_bad, strlen(all_bad), IMPORTER_PRODUCTS, &o, &rep), -1);
+	assert_int_equal(rep.bad_rows, 1);
+	assert_false(rep.header_bad);
+	const char *header = "sku,name,colour\nA,B,C\n";
+	assert_int_equal(importer_data_with(db, "h.csv", header, strlen(header), IMPORTER_PRODUCTS, &o, &rep), -1);
+	assert_true(rep.header_bad);
+	assert_int_equal(count(db, "SELECT count(*) FROM products"), 2);
+
+	/* A parent refused in the same file takes its children with it. */
+	const char *cats = "slug,name,parent_slug\nBad Slug,X,\nhija,Hija,Bad Slug\nsola,Sola,\n";
+	got.n = 0;
+	assert_int_equal(importer_data_with(db, "k.csv", cats, strlen(cats), IMPORTER_CATEGORIES, &o, &rep), 0);
+	assert_int_equal(rep.bad_rows, 2);
+	assert_int_equal(count(db, "SELECT count(*) FROM categories WHERE slug IN ('hija', 'sola')"), 1);
+	shop_fixture_done(&f);
+}
+
+static void test_columns_and_detection(void **state)
+{
+	(void)state;
+	char cols[256];
+	importer_columns(IMPORTER_PRODUCTS, cols, sizeof(cols));
+	assert_string_equal(cols, "sku, name, category_slug, brand, price (required); stock, active, description, features");
+	importer_columns(IMPORTER_OFFICES, cols, sizeof(cols));
+	assert_non_null(strstr(cols, "municipio, localidades, direccion, telefono (required)"));
+	const char *p = "\xEF\xBB\xBFSKU,Name,Price\r\n1,2,3\r\n";
+	assert_int_equal(importer_detect_data(p, strlen(p)), IMPORTER_PRODUCTS);
+	assert_int_equal(importer_detect_data("slug,name", 9), IMPORTER_CATEGORIES);
+	assert_int_equal(importer_detect_data("municipio\n", 10), IMPORTER_OFFICES);
+	assert_int_equal(importer_detect_data("a,b\nsku\n", 8), IMPORTER_UNKNOWN);
+	assert_int_equal(importer_detect_data("", 0), IMPORTER_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +269,8 @@ int main(void)
 		cmocka_unit_test(test_category_cycle),
 		cmocka_unit_test(test_offices),
 		cmocka_unit_test(test_seed_files),
+		cmocka_unit_test(test_skip_bad_rows_and_dry_run),
+		cmocka_unit_test(test_columns_and_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_io.h"
@@ -165,14 +166,78 @@ static void too_many_fields(void **state)
 	expect_refused("application/x-www-form-urlencoded", body, 400, "invalid_input");
 }
 
-static void body_limit_answered_before_reading(void **state)
+/* A body over the limit is read to its end and dropped before the 413
+ * (Apache's mod_cgid would otherwise lose the answer); one larger than
+ * REQ_DISCARD_MAX is left unread. */
+static void body_limit_read_and_dropped(void **state)
 {
 	(void)state;
-	struct fixture *fx = setup_req("POST", "application/json", "{}", NULL, NULL);
-	fx->r.content_length = 2 * 1024 * 1024; /* larger than the 1 MiB default */
+	size_t n = 1024 * 1024 + 100; /* over the 1 MiB default */
+	char *big = malloc(n + 1);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	struct fixture *fx = setup_req("POST", "application/x-www-form-urlencoded", big, NULL, NULL);
 	assert_int_equal(parse(fx), -1);
 	assert_int_equal(fx->r.status, 413);
-	assert_int_equal(fx->f.body_pos, 0); /* nothing was read */
+	assert_int_equal(fx->f.body_pos, n);
+	assert_int_equal(fx->r.nfields, 0);
+	teardown_req(fx);
+
+	fx = setup_req("POST", "application/json", "{}", NULL, NULL);
+	fx->r.content_length = REQ_DISCARD_MAX + 1;
+	assert_int_equal(parse(fx), -1);
+	assert_int_equal(fx->r.status, 413);
+	assert_int_equal(fx->f.body_pos, 0);
+	teardown_req(fx);
+	free(big);
+}
+
+/* A request refused before its body was read (a wrong method) still has it
+ * read once answered; a body already read is not read again. */
+static void unread_body_drained(void **state)
+{
+	(void)state;
+	struct fixture *fx = setup_req("DELETE", "application/x-www-form-urlencoded", "a=1&b=2", NULL, NULL);
+	assert_false(app_accept(&fx->r, "GET"));
+	assert_int_equal(fx->r.status, 405);
+	assert_int_equal(fx->f.body_pos, 0);
+	req_drain(&fx->r);
+	assert_int_equal(fx->f.body_pos, 7);
+	teardown_req(fx);
+
+	fx = setup_req("POST", "application/x-www-form-urlencoded", "a=1", NULL, NULL);
+	assert_int_equal(parse(fx), 0);
+	req_drain(&fx->r);
+	assert_string_equal(req_field(&fx->r, "a", ""), "1");
+	teardown_req(fx);
+}
+
+/* Several parts of one name (an upload of several files), each with the
+ * name the browser gave its file, when that name is plain text. */
+static void multipart_files(void **state)
+{
+	(void)state;
+	const char *body =
+		"--B\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\nimport_catalog\r\n"
+		"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"precios.csv\"\r\n"
+		"Content-Type: text/csv\r\n\r\nsku,name\r\nA,B\r\n\r\n"
+		"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bad\tname.csv\"\r\n\r\nslug,name\n"
+		"\r\n--B--\r\n";
+	struct fixture *fx = setup_req("POST", "multipart/form-data; boundary=B", body, NULL, NULL);
+	assert_int_equal(parse(fx), 0);
+	int pos = 0;
+	const struct req_field *f = req_field_next(&fx->r, "file", &pos);
+	assert_non_null(f);
+	assert_string_equal(f->filename, "precios.csv");
+	assert_string_equal(f->value, "sku,name\r\nA,B\r\n");
+	f = req_field_next(&fx->r, "file", &pos);
+	assert_non_null(f);
+	assert_string_equal(f->value, "slug,name\n");
+	assert_string_equal(f->filename, "bad\tname.csv"); /* a tab is text */
+	assert_null(req_field_next(&fx->r, "file", &pos));
+	pos = 0;
+	f = req_field_next(&fx->r, "action", &pos);
+	assert_null(f->filename);
 	teardown_req(fx);
 }
 
@@ -266,7 +331,9 @@ int main(void)
 		cmocka_unit_test(multipart_quoted_boundary),
 		cmocka_unit_test(bad_bodies),
 		cmocka_unit_test(too_many_fields),
-		cmocka_unit_test(body_limit_answered_before_reading),
+		cmocka_unit_test(body_limit_read_and_dropped),
+		cmocka_unit_test(unread_body_drained),
+		cmocka_unit_test(multipart_files),
 		cmocka_unit_test(short_body_refused),
 		cmocka_unit_test(query_and_body_precedence),
 		cmocka_unit_test(numeric_fields),

@@ -197,6 +197,7 @@ export default {
   'backend.open': 'Down',
   'backend.failed': 'Down',
   'backend.unhealthy': 'Down',
+  'backend.unknown': 'Not used yet',
 
   'admin.page_title': 'microchat · Admin',
   'admin.title': 'Administration',
@@ -239,6 +240,39 @@ export default {
   'admin.what': 'Action',
   'admin.detail': 'Detail',
   'admin.no_audit': 'No changes recorded yet.',
+
+  // admin page: each setting's rule, from GET /cgi-bin/config "settings"
+  'admin.rule_number': 'a number from {min} to {max}',
+  'admin.rule_number_min': 'a number of at least {min}',
+  'admin.rule_integer': 'a whole number from {min} to {max}',
+  'admin.rule_integer_min': 'a whole number of at least {min}',
+  'admin.rule_text': 'at most {max} bytes',
+
+  // Catalog and office uploads, backups (admin-data.js).
+  'data.title': 'Catalog and offices',
+  'data.help': 'Upload UTF-8 CSV files (in Excel: "CSV UTF-8"). They are checked first without saving anything; products and offices that already exist are updated.',
+  'data.kind': 'Which data',
+  'data.kind_catalog': 'Catalog (categories and products)',
+  'data.kind_offices': 'Office directory',
+  'data.files': 'CSV files',
+  'data.check': 'Check without saving',
+  'data.import': 'Import',
+  'data.pick_files': 'Choose one or more CSV files.',
+  'data.summary_dry': 'Check: {rows} rows; {new} would be added and {updated} updated; {rejected} with errors would be left out. Nothing was saved.',
+  'data.summary_done': 'Imported: {rows} rows; {new} new, {updated} updated; {rejected} with errors were left out.',
+  'data.summary_nothing': 'Nothing was saved: {rows} rows, {rejected} with errors.',
+  'data.imported': 'Data imported.',
+  'data.nothing_written': 'There were no valid rows to save.',
+  'data.more_errors': 'And {n} more errors not shown.',
+  'data.file': 'File',
+  'data.line': 'Line',
+  'data.problem': 'Problem',
+  'data.too_large': 'The file is larger than the server accepts (body_limit). Split it or raise the limit.',
+  'data.not_utf8': 'The file is not UTF-8. In Excel, save it as "CSV UTF-8 (Comma delimited)".',
+  'data.backup_title': 'Backup',
+  'data.backup_help': 'A complete, consistent copy of the database (accounts, conversations, catalog), even while chats are running. Keep it off the server.',
+  'data.backup': 'Download a copy',
+
   // Integrity and abuse limits (issue 11).
   'error.too_many_streams': 'Several of your replies are already being written. Wait for one to finish, or stop one.',
   'error.misdirected_request': 'This server does not answer at this address. Open it at the address its administrator set up.',

@@ -197,6 +197,7 @@ export default {
   'backend.open': 'Caído',
   'backend.failed': 'Caído',
   'backend.unhealthy': 'Caído',
+  'backend.unknown': 'Sin uso todavía',
 
   'admin.page_title': 'microchat · Administración',
   'admin.title': 'Administración',
@@ -239,6 +240,39 @@ export default {
   'admin.what': 'Acción',
   'admin.detail': 'Detalle',
   'admin.no_audit': 'Todavía no hay cambios registrados.',
+
+  // admin page: each setting's rule, from GET /cgi-bin/config "settings"
+  'admin.rule_number': 'un número de {min} a {max}',
+  'admin.rule_number_min': 'un número desde {min}',
+  'admin.rule_integer': 'un número entero de {min} a {max}',
+  'admin.rule_integer_min': 'un número entero desde {min}',
+  'admin.rule_text': 'a lo más {max} bytes',
+
+  // Catalog and office uploads, backups (admin-data.js).
+  'data.title': 'Catálogo y oficinas',
+  'data.help': 'Sube archivos CSV en UTF-8 (en Excel: «CSV UTF-8»). Primero se revisan sin guardar nada; los productos y oficinas que ya existen se actualizan.',
+  'data.kind': 'Qué datos',
+  'data.kind_catalog': 'Catálogo (categorías y productos)',
+  'data.kind_offices': 'Directorio de oficinas',
+  'data.files': 'Archivos CSV',
+  'data.check': 'Revisar sin guardar',
+  'data.import': 'Importar',
+  'data.pick_files': 'Elige uno o más archivos CSV.',
+  'data.summary_dry': 'Revisión: {rows} filas; se agregarían {new} y se actualizarían {updated}; {rejected} con errores no se importarían. No se guardó nada.',
+  'data.summary_done': 'Importado: {rows} filas; {new} nuevas, {updated} actualizadas; {rejected} con errores quedaron fuera.',
+  'data.summary_nothing': 'No se guardó nada: {rows} filas, {rejected} con errores.',
+  'data.imported': 'Datos importados.',
+  'data.nothing_written': 'No había filas válidas para guardar.',
+  'data.more_errors': 'Y {n} errores más que no se muestran.',
+  'data.file': 'Archivo',
+  'data.line': 'Línea',
+  'data.problem': 'Problema',
+  'data.too_large': 'El archivo es más grande de lo que acepta el servidor (body_limit). Divídelo en partes o aumenta el límite.',
+  'data.not_utf8': 'El archivo no está en UTF-8. En Excel, guárdalo como «CSV UTF-8 (delimitado por comas)».',
+  'data.backup_title': 'Copia de seguridad',
+  'data.backup_help': 'Una copia completa y consistente de la base de datos (cuentas, conversaciones, catálogo), aunque haya chats en curso. Guárdala fuera del servidor.',
+  'data.backup': 'Descargar copia',
+
   // Integrity and abuse limits (issue 11).
   'error.too_many_streams': 'Ya se están escribiendo varias de tus respuestas. Espera a que termine una, o detén una.',
   'error.misdirected_request': 'Este servidor no responde a esta dirección. Ábrelo con la dirección que configuró su administrador.',

@@ -10,3 +10,11 @@ WHERE updated_by IS NULL AND (key, value) IN (VALUES
 	('top_p', '0.9'),
 	('num_predict', '1024'),
 	('open_registration', '1'));
+
+-- Sessions say where and when they were used: the account page lists a
+-- user's sessions (device, last use), and a visitor's session records its
+-- address and user agent, first and last seen (created_at, last_seen_at).
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+UPDATE sessions SET last_seen_at = created_at;
