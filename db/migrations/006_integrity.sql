@@ -38,7 +38,10 @@ CREATE TABLE sessions_new (
 	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
 	token_hash TEXT NOT NULL UNIQUE,            -- BLAKE2b of the token; the token itself is never stored
 	created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-	expires_at INTEGER NOT NULL                 -- Unix seconds
+	expires_at INTEGER NOT NULL,                -- Unix seconds
+	last_seen_at TEXT,                          -- 005: where and when it was used
+	user_agent TEXT NOT NULL DEFAULT '',
+	address TEXT NOT NULL DEFAULT ''
 );
 INSERT INTO sessions_new SELECT * FROM sessions;
 DROP TABLE sessions;
