@@ -335,7 +335,7 @@ static bool own_conversation(struct chat *c, int64_t conv, const char **model)
 static bool store_turn(struct chat *c, const char *text)
 {
 	struct req *r = c->r;
-	c->turn.max_streams = (long)settings_number(c->db, r->conf, &r->arena, "max_streams_per_user");
+	c->turn.max_streams = r->conf->max_streams_per_user;
 	int rc = convo_start_turn(c->db, r->user.id, c->model, text, &c->turn);
 	if (rc == CONVO_BUSY)
 		resp_error(r, 429, "too_many_streams", "%ld of your replies are being written; wait for one "

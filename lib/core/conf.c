@@ -92,8 +92,8 @@ static const struct conf_key conf_keys[] = {
 	    "a database created by the first request gets the built-in catalog and office directory"),
 
 	/* Integrity and abuse limits: what each defends is in docs/SECURITY.md. */
-	KEY(max_streams_per_user, "max_streams_per_user", "MAX_STREAMS_PER_USER", CONF_INT, "3", 1, 1000,
-	    CONF_ADMIN, "replies generated at once for one user (one more: 429 too_many_streams)"),
+	INT(max_streams_per_user, "max_streams_per_user", "MAX_STREAMS_PER_USER", "3", 1, 1000,
+	    "replies generated at once for one user (one more: 429 too_many_streams)"),
 	INT(write_timeout_s, "write_timeout_s", "WRITE_TIMEOUT_S", "30", 1, 3600,
 	    "seconds an answer waits on a client that stopped reading before it counts as gone"),
 	INT(cache_max_mb, "cache_max_mb", "CACHE_MAX_MB", "64", 1, 1048576,

@@ -53,7 +53,7 @@ struct conf {
 	bool open_registration;
 
 	/* Integrity and abuse limits (docs/SECURITY.md). */
-	long max_streams_per_user;  /* replies generated at once for one user (CONF_ADMIN) */
+	long max_streams_per_user;  /* replies generated at once for one user */
 	long write_timeout_s;       /* a client that stops reading is gone after this */
 	long cache_max_mb;          /* the read cache's size cap */
 	long health_probe_ms;       /* health probes a backend at most this often */

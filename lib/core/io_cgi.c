@@ -17,6 +17,9 @@ static const char *cgi_getenv(void *ctx, const char *name)
 	return getenv(name);
 }
 
+/* stdin may share its file with stdout (a socket both ways, as Apache's
+ * mod_cgid hands it over), which nonblocking_stdout made non-blocking:
+ * a read that would block waits for data, as a blocking read does. */
 static long cgi_read(void *ctx, char *dst, size_t n)
 {
 	(void)ctx;
@@ -24,6 +27,11 @@ static long cgi_read(void *ctx, char *dst, size_t n)
 		ssize_t got = read(STDIN_FILENO, dst, n);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+				continue;
+		}
 		return (long)got;
 	}
 }

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, ROOT, BUILD } from '../lib/stack.mjs';
@@ -170,8 +170,9 @@ test('a deleted conversation\'s text is in neither the database file nor its WAL
   const marker = `MARCA${Date.now()}${Math.floor(Math.random() * 1e6)}`;
   const r = await api(stack, '/cgi-bin/chat', { token: admin.token, form: { message: `recuerda ${marker} por favor` } });
   assert.equal(r.status, 200, r.text);
-  const files = () => [stack.dbPath, `${stack.dbPath}-wal`].filter(existsSync);
-  const holds = () => files().filter((f) => readFileSync(f).includes(marker));
+  // (A plain CGI's WAL comes and goes with the processes that read.)
+  const bytes = (f) => { try { return readFileSync(f); } catch { return Buffer.alloc(0); } };
+  const holds = () => [stack.dbPath, `${stack.dbPath}-wal`].filter((f) => bytes(f).includes(marker));
   assert.ok(holds().length > 0 || stack.sql(`SELECT count(*) AS n FROM messages WHERE content LIKE '%${marker}%'`)[0].n > 0,
     'the text is stored before the delete');
   const del = await api(stack, '/cgi-bin/history', { token: admin.token, form: { action: 'delete', id: String(r.json.conversation_id) } });
