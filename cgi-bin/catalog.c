@@ -3,6 +3,7 @@
  * one product with its details. A q that finds nothing is tried again
  * spelled as the catalog spells its words (samsumg -> samsung). Logged-in
  * users only. */
+#include "chat/assistants.h"
 #include "core/app.h"
 #include "core/cache_req.h"
 #include "core/auth.h"
@@ -141,16 +142,27 @@ static bool any_filter(struct req *r)
 	return false;
 }
 
+/* A visitor reads only what a public assistant answers from. */
+static bool may_read(struct req *r, struct db *db)
+{
+	int rc = assistants_may_read(db, &r->user, ASSISTANT_CATALOG);
+	if (rc < 0)
+		resp_internal(r, "checking the visitor's access failed");
+	else if (rc == 0)
+		resp_error(r, 403, "forbidden", "no public assistant answers from the catalog: log in to read it");
+	return rc == 1;
+}
+
 static void handle(struct req *r)
 {
 	/* The catalog is the same for everybody and changes only by import
 	 * (microchat-admin renews the shared cache scope). */
 	static const char *const read[] = { "id", "category", "brand", "q", "min_price", "max_price",
 					    "limit", "in_stock", "sort", NULL };
-	if (app_answer_cached(r, "GET", APP_USER, true, cache_req_fields_key(r, "catalog", read), 0))
+	if (app_answer_cached(r, "GET", APP_MEMBER, true, cache_req_fields_key(r, "catalog", read), 0))
 		return;
 	struct db *db = app_begin(r, "GET", APP_USER);
-	if (!db)
+	if (!db || !may_read(r, db))
 		return;
 	if (req_field(r, "id", NULL)) {
 		one_product(r, db);

@@ -9,6 +9,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core/app.h"
 #include "assistant/assist.h"
+#include "chat/assistants.h"
+#include "chat/guests.h"
 #include "core/auth.h"
 #include "core/buf.h"
 #include "core/conf.h"
@@ -19,9 +21,11 @@
 #include "core/req.h"
 #include "core/resp.h"
 #include "core/settings.h"
+#include "core/text.h"
 #include "core/util.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,6 +54,9 @@ struct chat {
 	struct db *db;
 	bool sse;
 	const char *model;
+	struct assistant as;     /* what the conversation talks to */
+	const char *lang;        /* the message's language, "es" or "en" */
+	bool visitor;            /* no account: the assistant's settings, limits */
 	struct convo_turn turn;
 	struct assist assist;
 	struct llm_options opt;
@@ -71,13 +78,14 @@ static bool wants_stream(struct req *r)
 	return r->accept && strstr(r->accept, "text/event-stream");
 }
 
-/* One sampling option: the request's, else the admin's default, within the
- * setting's own range (lib/core/conf). False once refused. */
-static bool read_option(struct chat *c, const char *key, double *out)
+/* One sampling option: the request's, else the assistant's, else the
+ * admin's default, within the setting's own range (lib/core/conf). False
+ * once refused. */
+static bool read_option(struct chat *c, const char *key, const char *assistant_value, double *out)
 {
 	struct req *r = c->r;
 	const struct conf_key *k = conf_key_find(key);
-	double def = settings_number(c->db, r->conf, &r->arena, key);
+	double def = assistant_value ? strtod(assistant_value, NULL) : settings_number(c->db, r->conf, &r->arena, key);
 	int rc = k->kind == CONF_NUMBER ? req_field_double(r, key, def, k->min, k->max, out) : 0;
 	if (k->kind != CONF_NUMBER) {
 		int64_t n;
@@ -96,8 +104,9 @@ static bool read_option(struct chat *c, const char *key, double *out)
 static bool read_options(struct chat *c)
 {
 	double n;
-	if (!read_option(c, "temperature", &c->opt.temperature) || !read_option(c, "top_p", &c->opt.top_p) ||
-	    !read_option(c, "num_predict", &n))
+	if (!read_option(c, "temperature", c->as.temperature, &c->opt.temperature) ||
+	    !read_option(c, "top_p", c->as.top_p, &c->opt.top_p) ||
+	    !read_option(c, "num_predict", c->as.num_predict, &n))
 		return false;
 	c->opt.num_predict = (long)n;
 	c->opt.num_ctx = c->r->conf->context_tokens;
@@ -108,11 +117,13 @@ static bool read_options(struct chat *c)
 
 static json_t *meta_json(struct chat *c)
 {
-	return json_pack("{s:I,s:I,s:I,s:s?,s:O,s:O}",
+	/* A template answer is nobody's model: "model" is null. */
+	return json_pack("{s:I,s:I,s:I,s:s?,s:s,s:O?,s:O}",
 		"conversation_id", (json_int_t)c->turn.conversation_id,
 		"user_message_id", (json_int_t)c->turn.user_message_id,
 		"message_id", (json_int_t)c->turn.reply_id,
-		"model", c->model, "intent", c->assist.intent, "context", c->assist.context);
+		"model", c->turn.template_reply ? NULL : c->model, "assistant", c->as.slug,
+		"intent", c->assist.intent, "context", c->assist.context);
 }
 
 static void send_event(struct chat *c, const char *event, json_t *data)
@@ -182,7 +193,9 @@ static int on_tick(void *ctx)
 static json_t *model_messages(struct chat *c, const char *text)
 {
 	struct req *r = c->r;
-	const char *prompt = settings_get(c->db, r->conf, &r->arena, "system_prompt");
+	const char *prompt = assistants_text(c->as.system_prompt, c->as.system_prompt_en, c->lang);
+	if (!*prompt)
+		prompt = r->conf->system_prompt; /* an assistant without a prompt of its own */
 	const char *ctx = c->assist.model_context;
 	const char *system = ctx && *ctx ? arena_printf(&r->arena, "%s\n\n%s", prompt, ctx) : prompt;
 	/* Roughly 4 bytes a token: what is left of the window after the
@@ -246,8 +259,9 @@ static void finish(struct chat *c, const char *status, const char *code, const c
 		resp_error(r, 404, "not_found", "the conversation was deleted while the reply was written");
 		return;
 	}
-	json_t *body = json_pack("{s:I,s:o,s:O,s:O}", "conversation_id", (json_int_t)c->turn.conversation_id,
-				 "message", reply, "intent", c->assist.intent, "context", c->assist.context);
+	json_t *body = json_pack("{s:I,s:o,s:s,s:O?,s:O}", "conversation_id", (json_int_t)c->turn.conversation_id,
+				 "message", reply, "assistant", c->as.slug, "intent", c->assist.intent,
+				 "context", c->assist.context);
 	if (code && strcmp(status, "error") == 0) {
 		json_object_set_new(body, "error", json_pack("{s:s,s:s}", "code", code, "message", message));
 		resp_json(r, http_status_for(code, c->trace.none_available), body);
@@ -317,24 +331,171 @@ static void stop_reply(struct req *r, struct db *db)
 					     "status", status));
 }
 
-/* The user's conversation, its replies left by a process that is gone
- * settled first: 1, or 0 once refused. */
-static bool own_conversation(struct chat *c, int64_t conv, const char **model)
+/* ---- the assistant, the visitor, the model ---- */
+
+/* The conversation's assistant: the one it keeps, or for a new one the
+ * assistant asked for, else the default; 404 when unknown or disabled,
+ * 403 when a visitor asks for one that is for members. */
+static bool choose_assistant(struct chat *c, int64_t conv)
 {
 	struct req *r = c->r;
-	int own = convo_owned(c->db, &r->arena, r->user.id, conv, model);
-	if (own > 0 && streams_settle(c->db, conv) < 0)
-		own = -1;
-	if (own < 0)
-		resp_internal(r, "loading the conversation failed");
-	else if (own == 0)
-		resp_error(r, 404, "not_found", "no such conversation");
-	return own > 0;
+	const char *asked = req_field(r, "assistant", NULL);
+	int64_t kept = 0;
+	int found;
+	if (asked && !assistants_slug_valid(asked)) {
+		resp_error(r, 400, "invalid_input", "assistant must be 1 to %d of a-z 0-9 -", ASSISTANT_SLUG_MAX);
+		return false;
+	}
+	if (conv && convo_assistant(c->db, conv, &kept) < 0)
+		found = -1;
+	else if (kept)
+		found = assistants_by_id(c->db, &r->arena, kept, &c->as);
+	else
+		found = assistants_by_slug(c->db, &r->arena, asked ? asked
+					   : settings_get(c->db, r->conf, &r->arena, "default_assistant"), &c->as);
+	if (found < 0) {
+		resp_internal(r, "loading the assistant failed");
+		return false;
+	}
+	if (found && kept && asked && strcmp(asked, c->as.slug) != 0) {
+		resp_error(r, 400, "invalid_input", "this conversation talks to '%s'; start a new one for another assistant",
+			   c->as.slug);
+		return false;
+	}
+	int refusal = found ? assistants_refusal(&c->as, &r->user) : 404;
+	if (refusal == 404)
+		resp_error(r, 404, "not_found", "no such assistant, or it is disabled");
+	else if (refusal == 403)
+		resp_error(r, 403, "forbidden", "this assistant is for members: log in or register to use it");
+	return refusal == 0;
 }
 
-static bool store_turn(struct chat *c, const char *text)
+/* A visitor talks to the assistant as an administrator set it up: no
+ * model or sampling of their own. */
+static bool visitor_fields_ok(struct chat *c)
+{
+	static const char *const own[] = { "model", "temperature", "top_p", "num_predict" };
+	for (size_t i = 0; c->visitor && i < MC_ARRAY_LEN(own); i++) {
+		const char *v = req_field(c->r, own[i], NULL);
+		if (v && *v) {
+			resp_error(c->r, 403, "forbidden", "visitors use the assistant's model and settings (%s)", own[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A visitor's messages per hour, per session and per address, counted
+ * (when within them) in the same transaction as the check. */
+static bool visitor_within_limits(struct chat *c)
 {
 	struct req *r = c->r;
+	if (!c->visitor)
+		return true;
+	long per_session = (long)settings_number(c->db, r->conf, &r->arena, "guest_messages_per_hour");
+	long per_address = (long)settings_number(c->db, r->conf, &r->arena, "guest_messages_per_hour_per_address");
+	const char *address = r->remote_addr ? r->remote_addr : "";
+	int64_t wait = -1;
+	if (db_begin(c->db) == 0) {
+		wait = guests_wait(c->db, GUESTS_MESSAGE, r->user.id, address, per_session, per_address);
+		if (wait != 0 || guests_note(c->db, GUESTS_MESSAGE, r->user.id, address) < 0 || db_commit(c->db) < 0) {
+			db_rollback(c->db);
+			wait = wait ? wait : -1;
+		}
+	}
+	if (wait < 0) {
+		resp_internal(r, "counting the visitor's messages failed");
+		return false;
+	}
+	if (wait > 0) {
+		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
+		resp_error(r, 429, "rate_limited", "too many messages for now; try again in %lld seconds",
+			   (long long)wait);
+		return false;
+	}
+	return true;
+}
+
+/* The model: the assistant's own when it has one (a request may not name
+ * another), else the request's, the conversation's or the default. An
+ * empty model field is no model named, as in the settings. */
+static bool choose_model(struct chat *c, const char *conv_model)
+{
+	struct req *r = c->r;
+	const char *asked = req_field(r, "model", NULL);
+	if (asked && *asked && !conf_model_name_ok(asked)) {
+		resp_error(r, 400, "invalid_input", "model must be a model name such as llama3.2:1b");
+		return false;
+	}
+	if (*c->as.model && asked && *asked && strcmp(asked, c->as.model) != 0) {
+		resp_error(r, 400, "invalid_input", "the assistant '%s' always answers with %s", c->as.slug,
+			   c->as.model);
+		return false;
+	}
+	c->model = *c->as.model ? c->as.model : asked && *asked ? asked : conv_model && *conv_model ? conv_model : NULL;
+	return true;
+}
+
+/* The message's language: the page's when it says, else a guess. */
+static const char *message_lang(struct req *r, const char *text)
+{
+	const char *lang = req_field(r, "lang", NULL);
+	if (lang && (strcmp(lang, "es") == 0 || strcmp(lang, "en") == 0))
+		return lang;
+	struct text_toks toks;
+	text_fold_tokens(&r->arena, text, &toks);
+	return text_lang(&toks, text);
+}
+
+/* The conversation (when one is named) and its assistant. */
+static bool open_conversation(struct chat *c, int64_t *conv, const char **conv_model)
+{
+	struct req *r = c->r;
+	*conv = 0;
+	*conv_model = NULL;
+	if (req_field_int(r, "conversation_id", 0, 1, INT64_MAX, conv) < 0) {
+		resp_error(r, 400, "invalid_input", "conversation_id must be a positive integer");
+		return false;
+	}
+	if (*conv) {
+		/* Its replies left by a process that is gone are settled first. */
+		int own = convo_owned(c->db, &r->arena, r->user.id, *conv, conv_model);
+		if (own > 0 && streams_settle(c->db, *conv) < 0)
+			own = -1;
+		if (own <= 0) {
+			if (own < 0)
+				resp_internal(r, "loading the conversation failed");
+			else
+				resp_error(r, 404, "not_found", "no such conversation");
+			return false;
+		}
+	}
+	return choose_assistant(c, *conv);
+}
+
+/* What the assistant's data and instant answers make of the message. */
+static bool understand(struct chat *c, const char *text)
+{
+	const struct assist_policy policy = {
+		.catalog = c->as.sources & ASSISTANT_CATALOG, .directory = c->as.sources & ASSISTANT_DIRECTORY,
+		.instant_answers = c->as.instant_answers, .assistant_id = c->as.id,
+		.greeting = assistants_text(c->as.greeting, c->as.greeting_en, c->lang),
+	};
+	if (assist_prepare(c->r, c->db, text, &policy, &c->assist) < 0) {
+		resp_internal(c->r, "understanding the message failed");
+		return false;
+	}
+	return true;
+}
+
+static bool start_turn(struct chat *c, int64_t conv, const char *text)
+{
+	struct req *r = c->r;
+	c->turn.template_reply = c->assist.direct_answer != NULL;
+	if (!c->model && !c->turn.template_reply)
+		c->model = pool_default_model(r, c->db);
+	c->turn.conversation_id = conv;
+	c->turn.assistant_id = c->as.id;
 	c->turn.max_streams = r->conf->max_streams_per_user;
 	int rc = convo_start_turn(c->db, r->user.id, c->model, text, &c->turn);
 	if (rc == CONVO_BUSY)
@@ -347,62 +508,48 @@ static bool store_turn(struct chat *c, const char *text)
 	return rc == 0;
 }
 
-static bool start_turn(struct chat *c, const char *text)
+/* Everything checked before anything is stored or asked of a model. */
+static bool accept_message(struct chat *c, const char *text, int64_t *conv)
 {
 	struct req *r = c->r;
-	int64_t conv = 0;
-	const char *conv_model = NULL;
-	if (req_field_int(r, "conversation_id", 0, 1, INT64_MAX, &conv) < 0) {
-		resp_error(r, 400, "invalid_input", "conversation_id must be a positive integer");
+	size_t len = strlen(text);
+	const char *conv_model;
+	if (len == 0 || strspn(text, " \t\r\n") == len || len > CHAT_MAX_MESSAGE) {
+		resp_error(r, 400, "invalid_input", "message must be 1 to %d bytes of text", CHAT_MAX_MESSAGE);
 		return false;
 	}
-	if (conv && !own_conversation(c, conv, &conv_model))
-		return false;
-	/* An empty model field is no model named, as in the settings. */
-	c->model = req_field(r, "model", NULL);
-	if (c->model && *c->model && !conf_model_name_ok(c->model)) {
-		resp_error(r, 400, "invalid_input", "model must be a model name such as llama3.2:1b");
-		return false;
-	}
-	if (!c->model || !*c->model)
-		c->model = conv_model && *conv_model ? conv_model : NULL;
-	if (!c->model && !c->assist.direct_answer)
-		c->model = pool_default_model(r, c->db);
-	c->turn.conversation_id = conv;
-	return store_turn(c, text);
+	c->lang = message_lang(r, text);
+	return visitor_fields_ok(c) && open_conversation(c, conv, &conv_model) && read_options(c) &&
+	       choose_model(c, conv_model) && visitor_within_limits(c) && understand(c, text);
+}
+
+static void answer(struct chat *c, const char *text)
+{
+	if (c->assist.direct_answer)
+		answer_without_model(c, c->assist.direct_answer, "done");
+	else if (!c->model && c->assist.fallback_answer)
+		answer_without_model(c, c->assist.fallback_answer, "fallback");
+	else if (!c->model)
+		no_model(c);
+	else
+		ask_model(c, text);
 }
 
 static void send_message(struct req *r, struct db *db)
 {
 	struct chat c = { .r = r, .db = db, .sse = wants_stream(r), .server = getppid() };
+	c.visitor = assistants_audience_of(&r->user) == ASSISTANTS_VISITOR;
 	const char *text = req_field(r, "message", "");
-	size_t len = strlen(text);
-	if (len == 0 || strspn(text, " \t\r\n") == len || len > CHAT_MAX_MESSAGE) {
-		resp_error(r, 400, "invalid_input", "message must be 1 to %d bytes of text", CHAT_MAX_MESSAGE);
-		return;
-	}
-	if (!read_options(&c))
-		return;
-	if (assist_prepare(r, db, text, &c.assist) < 0) {
-		resp_internal(r, "understanding the message failed");
-		return;
-	}
+	int64_t conv = 0;
 	buf_init(&c.reply, CHAT_MAX_REPLY);
-	if (start_turn(&c, text)) {
+	if (accept_message(&c, text, &conv) && start_turn(&c, conv, text)) {
 		assist_log(r, db, &c.assist, text, (long long)c.turn.reply_id);
 		c.last_save_ms = c.last_ping_ms = c.last_beat_ms = util_mono_ms();
 		if (c.sse) {
 			resp_sse_begin(r);
 			send_event(&c, "meta", meta_json(&c));
 		}
-		if (c.assist.direct_answer)
-			answer_without_model(&c, c.assist.direct_answer, "done");
-		else if (!c.model && c.assist.fallback_answer)
-			answer_without_model(&c, c.assist.fallback_answer, "fallback");
-		else if (!c.model)
-			no_model(&c);
-		else
-			ask_model(&c, text);
+		answer(&c, text);
 	}
 	buf_free(&c.reply);
 	assist_release(&c.assist);

@@ -1,7 +1,10 @@
-/* config: the administrators' settings (system prompt, default model,
- * sampling, open registration), the account list with disable / enable and
- * the admin role, and the audit log of every change. */
+/* config: the administrators' settings (default model, sampling, open
+ * registration, assistants and visitors), the account list with disable /
+ * enable and the admin role, and the audit log of every change. The
+ * system_prompt of earlier versions is the general assistant's prompt now:
+ * read and written here as before. */
 #include "chat/accounts.h"
+#include "chat/assistants.h"
 #include "core/app.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -22,16 +25,23 @@
 
 /* What the admin page shows of a setting: its value and its rule (kind,
  * range, default), from the one description of every setting (lib/core/conf). */
+static bool is_prompt(const struct conf_key *k)
+{
+	return strcmp(k->name, "system_prompt") == 0;
+}
+
 static json_t *schema_json(void)
 {
 	static const char *const kinds[] = { "text", "model", "integer", "integer", "number", "boolean" };
 	json_t *list = json_array();
 	const struct conf_key *k;
 	for (size_t i = 0; (k = conf_key_at(i)); i++) {
-		if (!(k->flags & CONF_ADMIN))
+		if (!(k->flags & CONF_ADMIN) && !is_prompt(k))
 			continue;
+		/* system_prompt is edited here as the general assistant's prompt. */
 		json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "key", k->name, "kind", kinds[k->kind],
-				      "default", k->def, "about", k->about);
+				      "default", k->def, "about", is_prompt(k) ?
+				      "the general assistant's prompt (every assistant has its own)" : k->about);
 		if (k->kind == CONF_NUMBER || k->kind == CONF_INT || k->kind == CONF_SIZE || k->kind == CONF_TEXT) {
 			if (k->kind != CONF_TEXT)
 				json_object_set_new(o, "min", json_real(k->min));
@@ -43,9 +53,29 @@ static json_t *schema_json(void)
 	return list;
 }
 
+/* ---- the general assistant's prompt, as "system_prompt" ---- */
+
+static const char *general_prompt(struct req *r, struct db *db)
+{
+	struct assistant as;
+	if (assistants_by_slug(db, &r->arena, ASSISTANTS_GENERAL, &as) != 1)
+		return NULL;
+	return *as.system_prompt ? as.system_prompt : r->conf->system_prompt;
+}
+
+/* The prompt for both languages, as the single prompt it was. */
+static int set_general_prompt(struct db *db, const char *prompt)
+{
+	return db_exec(db, "UPDATE assistants SET system_prompt = ?1, system_prompt_en = '', updated_at = "
+		       "strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE slug = ?2", "ss", prompt, ASSISTANTS_GENERAL);
+}
+
 static json_t *config_json(struct req *r, struct db *db)
 {
 	json_t *body = json_object();
+	const char *prompt = general_prompt(r, db);
+	if (prompt)
+		json_object_set_new(body, "system_prompt", json_string(prompt));
 	const struct conf_key *k;
 	for (size_t i = 0; (k = conf_key_at(i)); i++)
 		if (k->flags & CONF_ADMIN)
@@ -105,12 +135,13 @@ static json_t *store(struct req *r, struct db *db, const struct change *ch, int 
 	json_t *changed = json_array();
 	for (int i = 0; i < n; i++) {
 		const struct conf_key *k = ch[i].key;
-		const char *old = settings_get(db, r->conf, &r->arena, k->name);
-		if (strcmp(old, ch[i].value) == 0)
+		const char *old = is_prompt(k) ? general_prompt(r, db) : settings_get(db, r->conf, &r->arena, k->name);
+		if (old && strcmp(old, ch[i].value) == 0)
 			continue;
 		struct audit_entry e = { .action = "setting", .target = k->name, .old_value = old,
-					 .new_value = ch[i].value, .detail = audit_detail(r, k, old, ch[i].value) };
-		if (settings_set(db, k->name, ch[i].value, r->user.id) < 0 || audit_record(db, &r->user, &e) < 0) {
+					 .new_value = ch[i].value, .detail = audit_detail(r, k, old ? old : "", ch[i].value) };
+		int rc = is_prompt(k) ? set_general_prompt(db, ch[i].value) : settings_set(db, k->name, ch[i].value, r->user.id);
+		if (rc < 0 || audit_record(db, &r->user, &e) < 0) {
 			json_decref(changed);
 			return NULL;
 		}
@@ -119,14 +150,26 @@ static json_t *store(struct req *r, struct db *db, const struct change *ch, int 
 	return changed;
 }
 
+/* default_assistant must name an enabled assistant. */
+static bool assistant_exists(struct req *r, struct db *db, const struct conf_key *k, const char *slug)
+{
+	struct assistant as;
+	if (strcmp(k->name, "default_assistant") != 0)
+		return true;
+	if (assistants_slug_valid(slug) && assistants_by_slug(db, &r->arena, slug, &as) == 1 && as.enabled)
+		return true;
+	resp_error(r, 400, "invalid_input", "default_assistant must be the slug of an enabled assistant");
+	return false;
+}
+
 /* The settings given, each checked against its rule; false once refused. */
-static bool read_changes(struct req *r, struct change *ch, int *n)
+static bool read_changes(struct req *r, struct db *db, struct change *ch, int *n)
 {
 	const struct conf_key *k;
 	*n = 0;
 	for (size_t i = 0; (k = conf_key_at(i)); i++) {
 		const char *v = req_field(r, k->name, NULL);
-		if (!v || !(k->flags & CONF_ADMIN))
+		if (!v || !((k->flags & CONF_ADMIN) || is_prompt(k)))
 			continue;
 		char canon[CONF_CANON_MAX], rule[96];
 		const char *c = conf_canonical(k, v, canon);
@@ -135,6 +178,8 @@ static bool read_changes(struct req *r, struct change *ch, int *n)
 			resp_error(r, 400, "invalid_input", "%s: %s", k->name, rule);
 			return false;
 		}
+		if (!assistant_exists(r, db, k, c))
+			return false;
 		ch[*n].key = k;
 		ch[(*n)++].value = arena_strdup(&r->arena, c);
 	}
@@ -150,7 +195,7 @@ static void change_settings(struct req *r, struct db *db)
 {
 	struct change ch[CONFIG_MAX_SETTINGS];
 	int n;
-	if (!read_changes(r, ch, &n))
+	if (!read_changes(r, db, ch, &n))
 		return;
 	if (db_begin(db) < 0) {
 		resp_internal(r, "starting the change failed");

@@ -1,6 +1,8 @@
 /* directory: GET the office directory, one office per municipality;
  * optional q finds offices by municipality or locality, tolerating typos
- * and missing accents (docs/API.md). Logged-in users only. */
+ * and missing accents (docs/API.md). Logged-in users (visitors: when a public
+ * assistant answers from it). */
+#include "chat/assistants.h"
 #include "core/app.h"
 #include "core/auth.h"
 #include "core/db.h"
@@ -15,10 +17,21 @@
  * cost grows with it. */
 #define Q_MAX 200
 
+/* A visitor reads only what a public assistant answers from. */
+static bool may_read(struct req *r, struct db *db)
+{
+	int rc = assistants_may_read(db, &r->user, ASSISTANT_DIRECTORY);
+	if (rc < 0)
+		resp_internal(r, "checking the visitor's access failed");
+	else if (rc == 0)
+		resp_error(r, 403, "forbidden", "no public assistant answers from the directory: log in to read it");
+	return rc == 1;
+}
+
 static void handle(struct req *r)
 {
 	struct db *db = app_begin(r, "GET", APP_USER);
-	if (!db)
+	if (!db || !may_read(r, db))
 		return;
 	int64_t limit;
 	if (req_field_int(r, "limit", 100, 1, 500, &limit) < 0) {

@@ -19,9 +19,10 @@ static void handle(struct req *r)
 	 * are trusted (a list kept at the end of their time is never older than
 	 * one and a half times that). */
 	int64_t ttl = r->conf->models_ttl_ms / 2;
-	if (ttl > 0 && app_answer_cached(r, "GET", APP_USER, true, "models", ttl))
+	if (ttl > 0 && app_answer_cached(r, "GET", APP_MEMBER, true, "models", ttl))
 		return;
-	struct db *db = app_begin(r, "GET", APP_USER);
+	/* Visitors talk to an assistant's model; they choose none. */
+	struct db *db = app_begin(r, "GET", APP_MEMBER);
 	if (!db)
 		return;
 	bool fetch_due = false;

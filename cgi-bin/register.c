@@ -1,7 +1,8 @@
 /* register: create an account (the first one is the admin) and log it in.
- * Everything cheap is refused before the password is hashed (Argon2id,
- * 19 MiB): a bad field, closed registration, a taken name, an address
- * over its registration limit. */
+ * A visitor who registers keeps their conversations: their own row becomes
+ * the account. Everything cheap is refused before the password is hashed
+ * (Argon2id, 19 MiB): a bad field, closed registration, a taken name, an
+ * address over its registration limit. */
 #include "chat/accounts.h"
 #include "core/app.h"
 #include "core/auth.h"
@@ -9,6 +10,8 @@
 #include "core/req.h"
 #include "core/resp.h"
 #include "core/throttle.h"
+
+#include <string.h>
 
 /* The refusals that cost no hashing: true when the account may be made. */
 static bool may_register(struct req *r, struct db *db, const char *name)
@@ -56,7 +59,14 @@ static void handle(struct req *r)
 		resp_internal(r, "password hashing failed (out of memory?)");
 		return;
 	}
-	switch (accounts_create(db, r->conf, &r->arena, name, hash, &r->user)) {
+	/* Who asks: a visitor's session names the row to keep. */
+	if (auth_load_user(r, db) < 0) {
+		resp_internal(r, "loading the session failed");
+		return;
+	}
+	int64_t guest_id = r->user.id && strcmp(r->user.role, "guest") == 0 ? r->user.id : 0;
+	struct req_user account = { 0 };
+	switch (accounts_claim(db, r->conf, &r->arena, guest_id, name, hash, &account)) {
 	case ACCOUNTS_OK:
 		break;
 	case ACCOUNTS_TAKEN:
@@ -65,10 +75,14 @@ static void handle(struct req *r)
 	case ACCOUNTS_CLOSED:
 		resp_error(r, 403, "registration_closed", "registration is closed; ask an administrator");
 		return;
+	case ACCOUNTS_NOT_FOUND:
+		resp_error(r, 409, "conflict", "this visitor session ended meanwhile; try again");
+		return;
 	default:
 		resp_internal(r, "creating the user failed");
 		return;
 	}
+	r->user = account;
 	const char *token = auth_session_start(r, db, r->user.id);
 	if (!token) {
 		resp_internal(r, "creating the session failed");

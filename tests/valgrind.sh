@@ -162,6 +162,26 @@ cgi 'directory search' 200 directory GET -a "$TOKEN" -q 'q=valparaiso'
 
 cgi 'health' 200 health GET
 
+# Assistants, visitors and the widget's page.
+cgi 'assistants, anyone' 200 assistants GET -q 'lang=en'
+cgi 'assistants, the admin view' 200 assistants GET -a "$TOKEN"
+cgi 'assistants save (a new one, every kind of field)' 201 assistants POST -a "$TOKEN" -t $FORM \
+	-b 'action=save&slug=soporte&name=Soporte&sources=catalog%2Cdirectory&public=1&temperature=0.3&embed_origins=https%3A%2F%2FShop.Example%2F&quick_actions=%5B%7B%22label%22%3A%22Hola%22%2C%22text%22%3A%22hola%22%7D%5D'
+cgi 'assistants save, a bad origin' 400 assistants POST -a "$TOKEN" -t $FORM -b 'action=save&slug=soporte&embed_origins=shop.example'
+cgi 'assistants delete a built-in' 409 assistants POST -a "$TOKEN" -t $FORM -b 'action=delete&slug=tienda'
+cgi 'a visitor session' 201 guest POST -t $FORM -b 'assistant=soporte'
+GUEST=$(field .token)
+cgi 'a visitor chats (streamed, with cards)' 200 chat POST -a "$GUEST" -A text/event-stream -t $FORM \
+	-b 'message=hola%2C+busco+celulares+samsung&assistant=soporte'
+cgi 'a visitor greets (template answer)' 200 chat POST -a "$GUEST" -t $FORM -b 'message=hola&assistant=soporte'
+cgi 'a visitor and a members-only assistant' 403 chat POST -a "$GUEST" -t $FORM -b 'message=hola&assistant=general'
+cgi 'a visitor and the stats' 403 stats GET -a "$GUEST"
+cgi 'a visitor registers, keeping the conversations' 201 register POST -a "$GUEST" -t $FORM -b 'username=visita&password=clave+larga+1'
+cgi 'the widget page' 200 embed GET -q 'assistant=soporte'
+cgi 'the widget page, unknown assistant' 404 embed GET -q 'assistant=nadie'
+cgi 'stats with assistants and visitors' 200 stats GET -a "$TOKEN"
+cgi 'assistants delete' 200 assistants POST -a "$TOKEN" -t $FORM -b 'action=delete&slug=soporte'
+
 # Shop data: CSV uploads (a dry run, an import, a wrong header) and a backup.
 # Each part without its final CRLF ($(...) would drop it): parts joins them.
 CSV_PART() { # field, file name, text

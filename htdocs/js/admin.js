@@ -1,6 +1,7 @@
-// admin.js — admin.html: edit the assistant's settings, enable/disable accounts and grant
-// or remove the admin role, and read the audit log; all through cgi-bin/config. The shop
-// data uploads and the backup are admin-data.js's.
+// admin.js — admin.html: edit the site's settings, enable/disable accounts and grant
+// or remove the admin role, and read the audit log; all through cgi-bin/config. The
+// assistants and visitors section is admin-assistants.js's, the shop data uploads and
+// the backup are admin-data.js's.
 
 import { getJSON, postForm } from './api.js';
 import { $, el } from './dom.js';
@@ -10,6 +11,7 @@ import { dateTime } from './format.js';
 import { describeError } from './errors.js';
 import { applyRules, checkRules } from './admin-rules.js';
 import { startDataSection } from './admin-data.js';
+import { initAssistantsAdmin, fillVisitorSettings } from './admin-assistants.js';
 
 const CONFIG = 'cgi-bin/config';
 let me = null;
@@ -27,7 +29,11 @@ async function loadConfig({ fillForm = false } = {}) {
     return;
   }
   applyRules($('#config-form'), config.settings);
-  if (fillForm) fill();
+  applyRules($('#visitors-form'), config.settings);
+  if (fillForm) {
+    fill();
+    fillVisitorSettings(config);
+  }
   renderUsers();
   renderAudit();
 }
@@ -198,6 +204,7 @@ async function start() {
     fillModels($('#default-model').value);
   });
   await loadModels();
+  await initAssistantsAdmin({ modelNames, changed: () => loadConfig() });
   await loadConfig({ fillForm: true });
 }
 

@@ -2,6 +2,13 @@
 // and the {"error": {code, message}} envelope turned into a thrown ApiError.
 
 const unauthorizedHandlers = new Set();
+// A session token sent as Authorization: Bearer (the widget's frame keeps a
+// visitor's token in its own storage: a third-party cookie may be blocked).
+let bearer = null;
+
+export function setToken(token) {
+  bearer = token || null;
+}
 
 export class ApiError extends Error {
   constructor(message, { code = 'internal', status = 0, retryAfter = null } = {}) {
@@ -69,6 +76,7 @@ export async function request(path, options = {}) {
     headers: { Accept: 'application/json', ...headers },
     signal,
   };
+  if (bearer) init.headers.Authorization = `Bearer ${bearer}`;
   if (fields) {
     init.body = formBody(fields).toString();
     init.headers['Content-Type'] = 'application/x-www-form-urlencoded';

@@ -5,7 +5,7 @@
 import { request, getJSON, postForm, ApiError } from './api.js';
 import { readEvents, eventJSON } from './sse.js';
 import { Bubble } from './messages.js';
-import { t, onLangChange } from './i18n.js';
+import { t, onLangChange, getLang } from './i18n.js';
 import { describeError } from './errors.js';
 import { toast } from './toast.js';
 import { pollReply, findMessage } from './follow.js';
@@ -13,7 +13,10 @@ import { pollReply, findMessage } from './follow.js';
 const CHAT = 'cgi-bin/chat';
 const HISTORY = 'cgi-bin/history';
 
-let ui; // { scroller, list, empty, jump, composer, sidebar, models }
+// { scroller, list, empty, jump, composer, sidebar, models, assistants, onConversation }:
+// assistants (assistants.js) says which assistant a new chat talks to and shows
+// the conversation's; onConversation hears of each conversation opened or begun.
+let ui;
 const state = { convId: null, bubbles: [], stream: null, poll: null, loadSeq: 0, stick: true };
 
 export function initChat(deps) {
@@ -70,8 +73,10 @@ function setBusy(busy) {
   ui.list.setAttribute('aria-busy', busy ? 'true' : 'false');
 }
 
+// The path is spelled out: a page with a <base> (the widget's) would
+// otherwise resolve a bare "#c=1" against it.
 function setHash(id) {
-  const url = id ? `#c=${id}` : location.pathname + location.search;
+  const url = location.pathname + location.search + (id ? `#c=${id}` : '');
   if ((id ? `#c=${id}` : '') !== location.hash) history.replaceState(null, '', url);
 }
 
@@ -96,7 +101,9 @@ export function newChat() {
   state.loadSeq += 1;
   state.convId = null;
   clearView();
-  ui.models.choose(ui.models.forNewChat());
+  ui.assistants?.startNew();
+  ui.models.choose(ui.assistants?.fixedModel() || ui.models.forNewChat());
+  ui.onConversation?.(null);
   ui.sidebar.setActive(null);
   setHash(null);
 }
@@ -141,7 +148,9 @@ function openFailed(err) {
 
 function showConversation(data) {
   const messages = Array.isArray(data.messages) ? data.messages : [];
+  ui.assistants?.useConversation(data.conversation?.assistant ?? null);
   if (data.conversation?.model) ui.models.choose(data.conversation.model);
+  ui.onConversation?.(state.convId);
   for (const message of messages) addBubble(message);
   ui.empty.hidden = messages.length > 0;
   scrollToBottom(true);
@@ -162,7 +171,9 @@ export async function send(text) {
   if (isBusy() || !text.trim()) return;
   const model = ui.models.value();
   const user = addBubble({ role: 'user', content: text, status: 'done' });
-  const bubble = addBubble({ role: 'assistant', status: 'streaming', model });
+  // The model's name shows once the server says who answers (a template
+  // answer is nobody's).
+  const bubble = addBubble({ role: 'assistant', status: 'streaming' });
   bubble.showTyping();
   scrollToBottom(true);
   const stream = { controller: new AbortController(), bubble, user, text, convId: state.convId, messageId: null };
@@ -171,7 +182,14 @@ export async function send(text) {
   try {
     const res = await request(CHAT, {
       method: 'POST',
-      fields: { message: text, conversation_id: stream.convId ?? undefined, model: model || undefined },
+      fields: {
+        message: text,
+        conversation_id: stream.convId ?? undefined,
+        // A new conversation names its assistant; it keeps it afterwards.
+        assistant: stream.convId ? undefined : ui.assistants?.current()?.slug,
+        model: model || undefined,
+        lang: getLang(),
+      },
       headers: { Accept: 'text/event-stream' },
       signal: stream.controller.signal,
     });
@@ -209,6 +227,7 @@ function onMeta(stream, data) {
     stream.convId = id;
     if (!stream.detached && isNew) adoptConversation(stream, id, data.model);
   }
+  if (data.assistant) ui.assistants?.useConversation(data.assistant);
   if (data.message_id) stream.messageId = data.message_id;
   if (data.user_message_id) stream.user.update({ id: data.user_message_id });
   stream.bubble.update({ id: data.message_id, model: data.model, intent: data.intent, context: data.context });
@@ -217,6 +236,7 @@ function onMeta(stream, data) {
 function adoptConversation(stream, id, model) {
   state.convId = id;
   setHash(id);
+  ui.onConversation?.(id);
   ui.sidebar.upsert({ id, title: stream.text.slice(0, 80), model, updated_at: new Date().toISOString() });
   ui.sidebar.setActive(id);
 }

@@ -1,9 +1,9 @@
 // composer.js — the message box: Enter sends, Shift+Enter breaks the line, IME composition
-// never sends, the box grows with its text, and quick actions fill in a starter phrase.
+// never sends, the box grows with its text, and fill() puts in a starter phrase.
 
-import { t } from './i18n.js';
 
-export function initComposer({ form, input, sendButton, stopButton, quickActions, onSend, onStop }) {
+// The quick actions are the assistant's (assistants.js, embed.js): they call fill().
+export function initComposer({ form, input, sendButton, stopButton, onSend, onStop }) {
   let busy = false;
 
   function refresh() {
@@ -42,9 +42,6 @@ export function initComposer({ form, input, sendButton, stopButton, quickActions
     submit();
   });
   stopButton.addEventListener('click', () => onStop());
-  for (const button of quickActions) {
-    button.addEventListener('click', () => fill(t(`quick.${button.dataset.action}.text`)));
-  }
 
   function fill(text) {
     input.value = text;

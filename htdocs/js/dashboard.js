@@ -10,6 +10,7 @@ import { destroyAll } from './charts.js';
 import { renderCharts } from './dashboard-charts.js';
 import { number, ms, clock } from './format.js';
 import { describeError } from './errors.js';
+import { renderAudience } from './dashboard-audience.js';
 
 const REFRESH_MS = 30000;
 const DAYS_KEY = 'microchat.dashboard.days';
@@ -63,6 +64,7 @@ function render() {
   if (!stats) return;
   renderTotals();
   renderCharts(stats);
+  renderAudience(stats);
   renderBackends();
   renderUpdated();
 }

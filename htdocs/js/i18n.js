@@ -49,6 +49,15 @@ export function setLang(next) {
   window.dispatchEvent(new CustomEvent('microchat:lang', { detail: { lang } }));
 }
 
+// The language of this page only, not remembered (the widget's frame
+// speaks the language of the page it sits on).
+export function useLang(next) {
+  if (!LANGS.includes(next) || next === lang) return;
+  lang = next;
+  applyI18n();
+  window.dispatchEvent(new CustomEvent('microchat:lang', { detail: { lang } }));
+}
+
 export function onLangChange(handler) {
   window.addEventListener('microchat:lang', (event) => handler(event.detail.lang));
 }

@@ -3,6 +3,8 @@
 const NS = 'http://www.w3.org/2000/svg';
 
 const SHAPES = {
+  chat: ['M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12Z'],
+  heart: ['M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10Z'],
   send: ['M12 19V5', 'M5.5 11.5 12 5l6.5 6.5'],
   stop: [{ tag: 'rect', x: 6.5, y: 6.5, width: 11, height: 11, rx: 2, fill: 'currentColor', stroke: 'none' }],
   plus: ['M12 5v14', 'M5 12h14'],

@@ -2,7 +2,7 @@
 // sidebar, model picker, composer and conversation view together.
 
 import { getJSON, onUnauthorized } from './api.js';
-import { $, $$, sleep } from './dom.js';
+import { $, sleep } from './dom.js';
 import { hydrateIcons } from './icons.js';
 import { applyI18n, t } from './i18n.js';
 import { initTheme } from './theme.js';
@@ -10,12 +10,14 @@ import { initAuth, showAuth, hideAuth } from './auth.js';
 import { initHeader, showUser } from './header.js';
 import { initSidebar } from './sidebar.js';
 import { initModels } from './models.js';
+import { initAssistants } from './assistants.js';
 import { initComposer } from './composer.js';
 import { describeError } from './errors.js';
 import * as chat from './chat.js';
 
 let sidebar;
 let models;
+let assistants;
 let composer;
 let signedIn = false;
 
@@ -29,7 +31,7 @@ function hashId() {
 async function showChatView(user) {
   signedIn = true;
   showUser(user);
-  const ready = Promise.all([models.load(), restoreConversation()]);
+  const ready = Promise.all([models.load(), assistants.load().then(restoreConversation)]);
   await Promise.race([ready, sleep(1500)]);
   if (!signedIn) return;
   hideAuth();
@@ -80,11 +82,20 @@ function wire() {
     input: $('#composer-input'),
     sendButton: $('#send-button'),
     stopButton: $('#stop-button'),
-    quickActions: $$('[data-testid="quick-action"]'),
     onSend: (text) => chat.send(text),
     onStop: () => chat.stop(),
   });
+  assistants = initAssistants({
+    picker: $('#assistant-picker'),
+    greeting: $('#assistant-greeting'),
+    quick: $('#suggestions'),
+    actions: $('#quick-actions'),
+    chip: $('#assistant-chip'),
+    onFill: (text) => composer.fill(text),
+    onModel: (name) => models.hold(name),
+  });
   chat.initChat({
+    assistants,
     scroller: $('#messages'),
     list: $('#message-list'),
     empty: $('#empty-state'),
@@ -93,9 +104,6 @@ function wire() {
     sidebar,
     models,
   });
-  for (const button of $$('[data-suggest]')) {
-    button.addEventListener('click', () => composer.fill(t(`suggest.${button.dataset.suggest}.prompt`)));
-  }
   $('#new-chat').addEventListener('click', () => {
     sidebar.closeDrawer();
     chat.newChat();

@@ -58,7 +58,8 @@ export class Bubble {
       if (message.content !== undefined) this.content.textContent = message.content;
       return;
     }
-    if (message.model) this.model.textContent = message.model;
+    // A template answer has model null: it is shown under no model's name.
+    if ('model' in message) this.model.textContent = message.model || '';
     if (message.intent) this.setIntent(message.intent);
     if (message.context) this.setContext(message.context);
     if (message.content !== undefined) this.setText(message.content, { final: message.status !== 'streaming' });

@@ -11,6 +11,7 @@ export function initModels(select, { onPick } = {}) {
   let fallback = '';
   let failed = false;
   let wanted = null;
+  let held = null;
 
   function remembered() {
     try {
@@ -40,9 +41,9 @@ export function initModels(select, { onPick } = {}) {
       fallback = data.default && names.includes(data.default) ? data.default : names[0] || '';
       failed = names.length === 0;
       if (failed) return showUnavailable();
-      select.disabled = false;
+      select.disabled = Boolean(held);
       select.replaceChildren(...models.map(option));
-      choose(wanted ?? forNewChat());
+      choose(held ?? wanted ?? forNewChat());
     } catch (err) {
       failed = true;
       if (err.status !== 401) showUnavailable();
@@ -58,6 +59,14 @@ export function initModels(select, { onPick } = {}) {
       select.append(new Option(t('models.missing', { name }), name));
     }
     select.value = name;
+  }
+
+  // An assistant with a model of its own holds the picker to it (null: free).
+  function hold(name) {
+    held = name || null;
+    if (held) choose(held);
+    select.disabled = failed || Boolean(held);
+    select.title = held ? t('models.held', { name: held }) : '';
   }
 
   function forNewChat() {
@@ -81,6 +90,7 @@ export function initModels(select, { onPick } = {}) {
   return {
     load,
     choose,
+    hold,
     forNewChat,
     value: () => (failed ? '' : select.value),
   };

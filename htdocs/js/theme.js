@@ -43,6 +43,12 @@ export function setTheme(theme) {
   apply(theme);
 }
 
+// A theme for this page only, not remembered (the widget's frame follows
+// the page it sits on).
+export function showTheme(theme) {
+  if (THEMES.includes(theme)) apply(theme);
+}
+
 export function onThemeChange(handler) {
   window.addEventListener('microchat:theme', (event) => handler(event.detail.theme));
 }

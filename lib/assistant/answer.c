@@ -13,7 +13,8 @@
 #include <string.h>
 
 enum phrase {
-	GREETING, HELP, FOUND, FOUND_ONE, RELAXED, NEAREST, OTHER_BRANDS, OTHER_CATEGORIES,
+	GREETING, GREETING_CATALOG, GREETING_DIRECTORY, GREETING_PLAIN,
+	HELP_HEAD, HELP_CATALOG, HELP_DIRECTORY, HELP_FOOT, HELP_PLAIN, FOUND, FOUND_ONE, RELAXED, NEAREST, OTHER_BRANDS, OTHER_CATEGORIES,
 	SOME_FEATURES, NONE, SUGGEST, TRY, RECOMMEND_TOP, ALSO, CHEAPEST_FIRST, SPREAD, MORE_THAN, PRICE, STOCK,
 	OUT_OF_STOCK, FEATURES, OFFICE, ADDRESS, PHONE, WHATSAPP, HOURS, EMAIL, SERVES, HEAD_TOWN,
 	OFFICES_LIST, ASK_PLACE, NO_OFFICE, FROM_DATA, PHRASES
@@ -23,14 +24,21 @@ static const char *const es[PHRASES] = {
 	[GREETING] = "¡Hola! Soy el asistente de microchat. Puedo buscar productos del catálogo, "
 		     "recomendarte opciones, comparar precios y darte los datos de la oficina de "
 		     "atención de tu municipio. ¿En qué te ayudo?",
-	[HELP] = "Esto es lo que puedo hacer:\n\n"
-		 "- **Buscar productos**: «busco un celular Samsung bajo 300 mil»\n"
-		 "- **Recomendar**: «¿qué notebook me recomiendas para estudiar?»\n"
-		 "- **Comparar precios**: «compara el iPhone 15 con el Galaxy S24»\n"
-		 "- **Detalles de un producto**: «¿cuánto cuesta la PlayStation 5 Digital?»\n"
-		 "- **Oficinas de atención**: «horario de la oficina de Río Cuarto»\n\n"
-		 "Escribe como quieras, en español o en inglés; entiendo errores de tipeo y "
-		 "palabras sin tilde. Para todo lo demás, pregúntame y le paso la consulta al modelo.",
+	[GREETING_CATALOG] = "¡Hola! Puedo buscar productos del catálogo, recomendarte opciones y "
+			     "comparar precios. ¿Qué estás buscando?",
+	[GREETING_DIRECTORY] = "¡Hola! Te doy la dirección, el teléfono y el horario de la oficina de "
+			       "atención de tu municipio. ¿De qué municipio o localidad eres?",
+	[GREETING_PLAIN] = "¡Hola! ¿En qué te puedo ayudar?",
+	[HELP_HEAD] = "Esto es lo que puedo hacer:\n\n",
+	[HELP_CATALOG] = "- **Buscar productos**: «busco un celular Samsung bajo 300 mil»\n"
+			 "- **Recomendar**: «¿qué notebook me recomiendas para estudiar?»\n"
+			 "- **Comparar precios**: «compara el iPhone 15 con el Galaxy S24»\n"
+			 "- **Detalles de un producto**: «¿cuánto cuesta la PlayStation 5 Digital?»\n",
+	[HELP_DIRECTORY] = "- **Oficinas de atención**: «horario de la oficina de Río Cuarto»\n",
+	[HELP_FOOT] = "\nEscribe como quieras, en español o en inglés; entiendo errores de tipeo y "
+		      "palabras sin tilde. Para todo lo demás, pregúntame y le paso la consulta al modelo.",
+	[HELP_PLAIN] = "Escríbeme lo que necesites, en español o en inglés: preguntas, textos para "
+		       "redactar o resumir, ideas o código. Te responde el modelo de lenguaje.",
 	[FOUND] = "Encontré {1} productos{2}:",
 	[FOUND_ONE] = "Encontré 1 producto{1}:",
 	[RELAXED] = "No encontré productos con todos esos filtros; ",
@@ -68,14 +76,21 @@ static const char *const en[PHRASES] = {
 	[GREETING] = "Hi! I'm the microchat assistant. I can search the catalog, recommend "
 		     "products, compare prices and give you the details of your municipality's "
 		     "citizen-service office. How can I help?",
-	[HELP] = "Here is what I can do:\n\n"
-		 "- **Search products**: \"Samsung phones under 300k\"\n"
-		 "- **Recommend**: \"which laptop would you recommend for college?\"\n"
-		 "- **Compare prices**: \"compare the iPhone 15 and the Galaxy S24\"\n"
-		 "- **Product details**: \"how much is the PlayStation 5 Digital?\"\n"
-		 "- **Citizen-service offices**: \"opening hours of the Río Cuarto office\"\n\n"
-		 "Write it your way, in English or Spanish; typos are fine. For anything else, "
-		 "just ask and I'll pass it on to the model.",
+	[GREETING_CATALOG] = "Hi! I can search the catalog, recommend products and compare prices. "
+			     "What are you looking for?",
+	[GREETING_DIRECTORY] = "Hi! I can give you the address, phone and hours of your municipality's "
+			       "citizen-service office. Which municipality or locality are you in?",
+	[GREETING_PLAIN] = "Hi! How can I help?",
+	[HELP_HEAD] = "Here is what I can do:\n\n",
+	[HELP_CATALOG] = "- **Search products**: \"Samsung phones under 300k\"\n"
+			 "- **Recommend**: \"which laptop would you recommend for college?\"\n"
+			 "- **Compare prices**: \"compare the iPhone 15 and the Galaxy S24\"\n"
+			 "- **Product details**: \"how much is the PlayStation 5 Digital?\"\n",
+	[HELP_DIRECTORY] = "- **Citizen-service offices**: \"opening hours of the Río Cuarto office\"\n",
+	[HELP_FOOT] = "\nWrite it your way, in English or Spanish; typos are fine. For anything else, "
+		      "just ask and I'll pass it on to the model.",
+	[HELP_PLAIN] = "Ask me anything, in English or Spanish: questions, texts to write or summarise, "
+		       "ideas or code. The language model answers.",
 	[FOUND] = "I found {1} products{2}:",
 	[FOUND_ONE] = "I found 1 product{1}:",
 	[RELAXED] = "Nothing matched all of that; ",
@@ -140,14 +155,18 @@ static const char *num(struct arena *a, long long n)
 	return arena_printf(a, "%lld", n);
 }
 
-const char *answer_greeting(struct arena *a, const char *lang)
+const char *answer_greeting(struct arena *a, const char *lang, unsigned sources)
 {
-	return arena_strdup(a, say(lang, GREETING));
+	static const enum phrase by_sources[4] = { GREETING_PLAIN, GREETING_CATALOG, GREETING_DIRECTORY, GREETING };
+	return arena_strdup(a, say(lang, by_sources[sources & 3]));
 }
 
-const char *answer_help(struct arena *a, const char *lang)
+const char *answer_help(struct arena *a, const char *lang, unsigned sources)
 {
-	return arena_strdup(a, say(lang, HELP));
+	if (!(sources & (ANSWER_CATALOG | ANSWER_DIRECTORY)))
+		return arena_strdup(a, say(lang, HELP_PLAIN));
+	return arena_printf(a, "%s%s%s%s", say(lang, HELP_HEAD), sources & ANSWER_CATALOG ? say(lang, HELP_CATALOG) : "",
+			    sources & ANSWER_DIRECTORY ? say(lang, HELP_DIRECTORY) : "", say(lang, HELP_FOOT));
 }
 
 const char *answer_price(struct arena *a, int64_t pesos, const char *lang)

@@ -12,8 +12,13 @@
 
 struct arena;
 
-const char *answer_greeting(struct arena *a, const char *lang);
-const char *answer_help(struct arena *a, const char *lang);
+/* The data an assistant answers from, for the greeting and the help. */
+enum answer_sources { ANSWER_CATALOG = 1 << 0, ANSWER_DIRECTORY = 1 << 1 };
+
+/* What is offered depends on sources: the catalog's searches, the offices,
+ * or a plain chat. */
+const char *answer_greeting(struct arena *a, const char *lang, unsigned sources);
+const char *answer_help(struct arena *a, const char *lang, unsigned sources);
 /* An answer from the rows for the catalog and directory intents; NULL for
  * the others. */
 const char *answer_from_rows(struct arena *a, const struct nlu_result *res, const struct lookup *l);

@@ -46,36 +46,70 @@ static json_t *intent_json(const struct nlu_result *res)
 			 "entities", nlu_entities_json(&res->e));
 }
 
-static void answers(struct req *r, const struct nlu_result *res, const struct lookup *l, struct assist *a)
+/* The intents the assistant's data can answer: greetings and help only
+ * with instant answers, the catalog's and the directory's with those sources. */
+static unsigned intents_for(const struct assist_policy *p)
+{
+	unsigned m = NLU_INTENT_BIT(NLU_GENERAL);
+	if (p->instant_answers)
+		m |= NLU_INTENT_BIT(NLU_SALUDO) | NLU_INTENT_BIT(NLU_AYUDA);
+	if (p->catalog)
+		m |= NLU_INTENT_BIT(NLU_BUSCAR_PRODUCTO) | NLU_INTENT_BIT(NLU_RECOMENDAR_CATEGORIA) |
+		     NLU_INTENT_BIT(NLU_COMPARAR_PRECIOS) | NLU_INTENT_BIT(NLU_INFO_PRODUCTO);
+	if (p->directory)
+		m |= NLU_INTENT_BIT(NLU_CONSULTAR_OFICINA);
+	return m;
+}
+
+/* The answer policy: a template only for a message that is nothing but a
+ * greeting or a request for help (and the intents are only candidates with
+ * instant answers on); the data's rows ground the model and make the
+ * fallback for when no model answers. */
+static void answers(struct req *r, const struct nlu_result *res, const struct lookup *l,
+		    const struct assist_policy *p, struct assist *a)
 {
 	struct arena *ar = &r->arena;
-	if (res->intent == NLU_SALUDO) {
-		a->direct_answer = a->fallback_answer = answer_greeting(ar, res->lang);
-	} else if (res->intent == NLU_AYUDA) {
-		a->direct_answer = a->fallback_answer = answer_help(ar, res->lang);
+	unsigned sources = (p->catalog ? ANSWER_CATALOG : 0) | (p->directory ? ANSWER_DIRECTORY : 0);
+	if (res->intent == NLU_SALUDO || res->intent == NLU_AYUDA) {
+		const char *text = res->intent == NLU_AYUDA ? answer_help(ar, res->lang, sources)
+			: p->greeting && *p->greeting ? arena_strdup(ar, p->greeting)
+			: answer_greeting(ar, res->lang, sources);
+		a->fallback_answer = text;
+		if (res->only_social)
+			a->direct_answer = text;
 	} else if (res->intent != NLU_GENERAL) {
 		a->model_context = grounding_text(ar, res, l, GROUNDING_TOKENS);
 		a->fallback_answer = answer_from_rows(ar, res, l);
 	}
 }
 
-int assist_prepare(struct req *r, struct db *db, const char *message, struct assist *a)
+int assist_prepare(struct req *r, struct db *db, const char *message, const struct assist_policy *p,
+		   struct assist *a)
 {
 	int64_t start = now_us();
 	memset(a, 0, sizeof(*a));
+	a->assistant_id = p->assistant_id;
+	if (!p->catalog && !p->directory && !p->instant_answers) {
+		/* A plain chat: nothing to understand, everything to the model;
+		 * the intent is general, as when nothing stands out. */
+		a->intent = json_pack("{s:s,s:f,s:{}}", "name", "general", "confidence", 0.0, "entities");
+		a->context = json_pack("{s:[],s:[]}", "products", "offices");
+		return 0;
+	}
 	struct nlu_vocab *v = arena_alloc(&r->arena, sizeof(*v));
 	struct lookup *l = arena_alloc(&r->arena, sizeof(*l));
 	struct nlu_result res;
 	if (nlu_vocab_load(db, &r->arena, v) < 0)
 		return -1;
-	nlu_analyze(&r->arena, v, message, &res);
+	nlu_analyze_for(&r->arena, v, message, intents_for(p), &res);
 	if (lookup_run(db, &r->arena, &res, l) < 0)
 		return -1;
+	a->understood = true;
 	a->intent = intent_json(&res);
 	a->context = context_json(l);
 	a->lang = res.lang;
 	a->found = l->found;
-	answers(r, &res, l, a);
+	answers(r, &res, l, p, a);
 	a->elapsed_us = now_us() - start;
 	return 0;
 }
@@ -98,12 +132,12 @@ static int insert_log(struct req *r, struct db *db, const struct assist *a, cons
 	json_t *intent = a->intent;
 	/* 0 (nobody, no message) is stored as NULL. */
 	if (db_exec(db, "INSERT INTO nlu_log(user_id, session_id, message_id, intent, confidence, entities,"
-		    " message, product_ids, office_ids, found, elapsed_us)"
-		    " VALUES (nullif(?1, 0), nullif(?2, 0), nullif(?3, 0), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-		    "IIIsdssssiI", r->user.id, r->user.session_id, (int64_t)message_id,
+		    " message, product_ids, office_ids, found, elapsed_us, assistant_id)"
+		    " VALUES (nullif(?1, 0), nullif(?2, 0), nullif(?3, 0), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, nullif(?12, 0))",
+		    "IIIsdssssiII", r->user.id, r->user.session_id, (int64_t)message_id,
 		    json_string_value(json_object_get(intent, "name")),
 		    json_real_value(json_object_get(intent, "confidence")), entities, message, products,
-		    offices, a->found ? 1 : 0, a->elapsed_us) < 0)
+		    offices, a->found ? 1 : 0, a->elapsed_us, a->assistant_id) < 0)
 		return -1;
 	int64_t log_id = db_last_id(db);
 	json_t *item;
@@ -118,8 +152,8 @@ static int insert_log(struct req *r, struct db *db, const struct assist *a, cons
 void assist_log(struct req *r, struct db *db, const struct assist *a, const char *message,
 		long long message_id)
 {
-	if (!a->intent)
-		return;
+	if (!a->understood)
+		return; /* the log holds what the NLU understood, and it did not run */
 	char *products = ids_of(a->context, "products"), *offices = ids_of(a->context, "offices");
 	char *entities = json_dumps(json_object_get(a->intent, "entities"), JSON_COMPACT);
 	/* A short transaction of its own, unless the caller already holds one. */

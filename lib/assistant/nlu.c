@@ -49,6 +49,12 @@ static void keep_for_intent(struct nlu_entities *e, enum nlu_intent intent)
 void nlu_analyze(struct arena *a, const struct nlu_vocab *v, const char *message,
 		 struct nlu_result *out)
 {
+	nlu_analyze_for(a, v, message, NLU_ALL_INTENTS, out);
+}
+
+void nlu_analyze_for(struct arena *a, const struct nlu_vocab *v, const char *message, unsigned intents,
+		     struct nlu_result *out)
+{
 	memset(out, 0, sizeof(*out));
 	text_fold_tokens(a, message, &out->toks);
 	out->lang = text_lang(&out->toks, message);
@@ -56,7 +62,20 @@ void nlu_analyze(struct arena *a, const struct nlu_vocab *v, const char *message
 	nlu_spell_fix(a, v, &out->toks, unknown);
 	nlu_entities_find(a, v, &out->toks, unknown, &out->e);
 	nlu_intent_score(&out->toks, &out->e, out->scores);
+	/* Intents the caller does not answer (an assistant without the data
+	 * they need) are not candidates: such a message is general. */
+	for (int i = 0; i < NLU_INTENTS; i++)
+		if (i != NLU_GENERAL && !(intents & NLU_INTENT_BIT(i)))
+			out->scores[i] = 0;
 	nlu_intent_decide(out->scores, &out->intent, &out->confidence);
+	/* A greeting or a help request with more in it ("hola mundo", "ayuda
+	 * con mi tarea") asks that more: it is decided among the other intents. */
+	bool social = out->intent == NLU_SALUDO || out->intent == NLU_AYUDA;
+	out->only_social = social && nlu_intent_only_social(&out->toks);
+	if (social && !out->only_social) {
+		out->scores[NLU_SALUDO] = out->scores[NLU_AYUDA] = 0;
+		nlu_intent_decide(out->scores, &out->intent, &out->confidence);
+	}
 	keep_for_intent(&out->e, out->intent);
 }
 

@@ -14,9 +14,16 @@
 struct arena;
 struct nlu_vocab;
 
+#define NLU_INTENT_BIT(i) (1u << (i))
+#define NLU_ALL_INTENTS ((1u << NLU_INTENTS) - 1)
+
 /* Understand message with the vocabulary v. Everything lives in a. */
 void nlu_analyze(struct arena *a, const struct nlu_vocab *v, const char *message,
 		 struct nlu_result *out);
+/* The same, choosing only among intents (NLU_INTENT_BIT bits; general is
+ * always a candidate). */
+void nlu_analyze_for(struct arena *a, const struct nlu_vocab *v, const char *message, unsigned intents,
+		     struct nlu_result *out);
 
 const char *nlu_intent_name(enum nlu_intent i);
 /* NLU_INTENTS when name is not an intent. */

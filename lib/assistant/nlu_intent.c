@@ -130,6 +130,10 @@ static void evidence(const struct nlu_entities *e, double s[NLU_INTENTS])
 		s[NLU_BUSCAR_PRODUCTO] += 0.5;
 	if (e->municipio)
 		s[NLU_CONSULTAR_OFICINA] += 3.5;
+	/* Advice asked about a kind of product the catalog has ("¿qué tele
+	 * me recomendás?") is about the catalog, whatever else it mentions. */
+	if (e->category_id && s[NLU_RECOMENDAR_CATEGORIA] > 0)
+		s[NLU_RECOMENDAR_CATEGORIA] += 1;
 }
 
 void nlu_intent_score(const struct text_toks *m, const struct nlu_entities *e,
@@ -148,9 +152,12 @@ void nlu_intent_score(const struct text_toks *m, const struct nlu_entities *e,
 
 void nlu_intent_decide(const double scores[NLU_INTENTS], enum nlu_intent *best, double *confidence)
 {
+	/* A tie is not a decision: general wins it (an intent picked at
+	 * confidence 0 would be a guess, and it answered "hola **negrita**"
+	 * with a greeting). */
 	int b = NLU_GENERAL;
 	for (int i = 0; i < NLU_INTENTS; i++)
-		if (scores[i] > scores[b] || (scores[i] == scores[b] && i < b))
+		if (scores[i] > scores[b])
 			b = i;
 	double sum = 0, p[NLU_INTENTS];
 	for (int i = 0; i < NLU_INTENTS; i++)
@@ -165,4 +172,46 @@ void nlu_intent_decide(const double scores[NLU_INTENTS], enum nlu_intent *best, 
 		*confidence = 0;
 	if (*confidence > 1)
 		*confidence = 1;
+	if (*confidence <= 0) {
+		*best = NLU_GENERAL;
+		*confidence = 0;
+	}
+}
+
+/* Words that may sit in a greeting or a request for help without asking
+ * anything else: who is addressed, how the asking is phrased. */
+static const char *const social_words[] = {
+	"acá", "aca", "all", "amiga", "amigo", "app", "ask", "asistente", "assistant", "bot", "chat", "chatbot",
+	"che", "compadre", "consultas", "cosas", "could", "did", "doing", "empezar", "everyone", "explain",
+	"explicar", "explicas", "folks", "funcion", "funciones", "guys", "hacer", "haces", "hago", "kind",
+	"hows", "microchat", "necesito", "no", "oye", "pls", "plz", "po", "podes", "podrias", "preguntar", "puedes", "puedo",
+	"pueden", "questions", "respondes", "sabes", "sirve", "tipo", "use", "using", "usar", "uso", "work",
+	"works", "going", "things", "would",
+};
+
+static bool social_word(const struct text_tok *w)
+{
+	for (size_t i = 0; i < sizeof(social_words) / sizeof(social_words[0]); i++)
+		if (text_same_word(w->s, w->len, social_words[i], strlen(social_words[i])))
+			return true;
+	return false;
+}
+
+bool nlu_intent_only_social(const struct text_toks *m)
+{
+	bool covered[TEXT_MAX_TOKENS] = { false };
+	for (size_t c = 0; c < nlu_ncues; c++) {
+		const struct nlu_cue *cue = &nlu_cues[c];
+		if (cue->intent != NLU_SALUDO && cue->intent != NLU_AYUDA)
+			continue;
+		int len = words_in(cue->phrase);
+		for (int i = 0; i + len <= m->n; i++)
+			if (cue_at(m, i, cue->phrase))
+				for (int k = i; k < i + len; k++)
+					covered[k] = true;
+	}
+	for (int i = 0; i < m->n; i++)
+		if (!covered[i] && !m->v[i].stop && !social_word(&m->v[i]))
+			return false;
+	return m->n > 0;
 }

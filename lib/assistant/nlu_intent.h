@@ -9,6 +9,12 @@
 
 void nlu_intent_score(const struct text_toks *m, const struct nlu_entities *e,
 		      double scores[NLU_INTENTS]);
+/* The best intent and its confidence; general when no intent stands out
+ * (a tie, confidence 0). */
 void nlu_intent_decide(const double scores[NLU_INTENTS], enum nlu_intent *best, double *confidence);
+/* True when every word of the message is part of a greeting or a request
+ * for help, a function word, or a word that only addresses the assistant:
+ * the message asks nothing else ("hola mundo" does). */
+bool nlu_intent_only_social(const struct text_toks *m);
 
 #endif

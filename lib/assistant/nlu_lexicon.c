@@ -19,8 +19,8 @@
 const struct nlu_cue nlu_cues[] = {
 	/* greetings */
 	{ "hola", S, 3 }, { "holi", S, 3 }, { "holis", S, 3 }, { "wena", S, 3 }, { "alo", S, 2 },
-	{ "buenas", S, 3 }, { "buen dia", S, 3 }, { "buenos dias", S, 3 }, { "buenas tardes", S, 1 },
-	{ "buenas noches", S, 1 }, { "saludos", S, 3 }, { "que tal", S, 2 }, { "que onda", S, 2 },
+	{ "buenas", S, 3 }, { "buen dia", S, 3 }, { "buenos dias", S, 3 }, { "buenas tardes", S, 3 },
+	{ "buenas noches", S, 3 }, { "saludos", S, 3 }, { "que tal", S, 2 }, { "que onda", S, 2 },
 	{ "como va", S, 1.5 }, { "como estas", S, 2 }, { "como andas", S, 2 }, { "todo bien", S, 1.5 },
 	{ "alguien ahi", S, 1.5 }, { "hi", S, 3 }, { "hello", S, 3 }, { "hey", S, 3 }, { "hiya", S, 3 },
 	{ "howdy", S, 3 }, { "good morning", S, 3 }, { "good afternoon", S, 3 },
@@ -32,7 +32,7 @@ const struct nlu_cue nlu_cues[] = {
 	{ "help", A, 3.5 }, { "puedes hacer", A, 3 }, { "podes hacer", A, 3 }, { "sabes hacer", A, 3 },
 	{ "que haces", A, 2.5 }, { "como funciona", A, 3 }, { "como funcionas", A, 3 },
 	{ "como se usa", A, 3 }, { "como te uso", A, 3 }, { "como usar", A, 2.5 },
-	{ "como uso", A, 2.5 }, { "puedo usar", A, 2.5 }, { "usarte", A, 3 }, { "usar esto", A, 2.5 }, { "puedo preguntar", A, 3 }, { "te puedo preguntar", A, 1 },
+	{ "como uso", A, 2.5 }, { "puedo usar", A, 2.5 }, { "usarte", A, 3 }, { "usar esto", A, 2.5 }, { "puedo preguntar", A, 3 }, { "te puedo preguntar", A, 3 },
 	{ "tipo de consultas", A, 3 }, { "que consultas", A, 2.5 }, { "tus funciones", A, 3 },
 	{ "funciones", A, 1.5 }, { "opciones", A, 2.5 }, { "menu", A, 3 }, { "comandos", A, 3 },
 	{ "instrucciones", A, 2.5 }, { "no entiendo", A, 2 }, { "por donde empezar", A, 3 },

@@ -54,6 +54,7 @@ struct nlu_result {
 	double confidence;
 	double scores[NLU_INTENTS];
 	const char *lang;                        /* "es" or "en" */
+	bool only_social;                        /* nothing but a greeting or a request for help */
 	struct nlu_entities e;
 	struct text_toks toks;                   /* the folded message */
 };

@@ -45,36 +45,51 @@ const char *accounts_name_key(struct arena *a, const char *name)
 	return k;
 }
 
-enum accounts_result accounts_may_create(struct db *db, const struct conf *c, struct arena *a,
-					 const char *name)
+/* The name is free and registration open (or this is the first account:
+ * visitors are not accounts); *role is the new account's. */
+static enum accounts_result may_register(struct db *db, const struct conf *c, struct arena *a, const char *key,
+					 const char **role)
 {
-	int64_t users = 0, taken = 0;
-	if (db_int(db, &users, "SELECT count(*) FROM users", "") < 0 ||
-	    db_int(db, &taken, "SELECT count(*) FROM users WHERE username_key = ?1", "s",
-		   accounts_name_key(a, name)) < 0)
-		return ACCOUNTS_ERROR;
-	if (users > 0 && !settings_bool(db, c, a, "open_registration"))
-		return ACCOUNTS_CLOSED;
-	return taken ? ACCOUNTS_TAKEN : ACCOUNTS_OK;
-}
-
-static enum accounts_result insert_user(struct db *db, const struct conf *c, struct arena *a,
-					const char *name, const char *hash, struct req_user *user)
-{
-	int64_t users = 0, taken = 0;
-	const char *key = accounts_name_key(a, name);
-	if (db_int(db, &users, "SELECT count(*) FROM users", "") < 0 ||
+	int64_t accounts = 0, taken = 0;
+	if (db_int(db, &accounts, "SELECT count(*) FROM users WHERE guest = 0", "") < 0 ||
 	    db_int(db, &taken, "SELECT count(*) FROM users WHERE username_key = ?1", "s", key) < 0)
 		return ACCOUNTS_ERROR;
 	if (taken)
 		return ACCOUNTS_TAKEN;
-	if (users > 0 && !settings_bool(db, c, a, "open_registration"))
+	if (accounts > 0 && !settings_bool(db, c, a, "open_registration"))
 		return ACCOUNTS_CLOSED;
-	user->role = users == 0 ? "admin" : "user";
-	if (db_exec(db, "INSERT INTO users(username, username_key, password_hash, role) "
-			"VALUES (?1, ?2, ?3, ?4)", "ssss", name, key, hash, user->role) < 0)
-		return ACCOUNTS_ERROR;
-	user->id = db_last_id(db);
+	*role = accounts == 0 ? "admin" : "user";
+	return ACCOUNTS_OK;
+}
+
+enum accounts_result accounts_may_create(struct db *db, const struct conf *c, struct arena *a,
+					 const char *name)
+{
+	const char *role;
+	return may_register(db, c, a, accounts_name_key(a, name), &role);
+}
+
+/* A new row, or the visitor's own row (guest_id) turned into the account. */
+static enum accounts_result insert_user(struct db *db, const struct conf *c, struct arena *a, int64_t guest_id,
+					const char *name, const char *hash, struct req_user *user)
+{
+	const char *key = accounts_name_key(a, name);
+	enum accounts_result rc = may_register(db, c, a, key, &user->role);
+	if (rc != ACCOUNTS_OK)
+		return rc;
+	if (guest_id) {
+		if (db_exec(db, "UPDATE users SET username = ?1, username_key = ?2, password_hash = ?3, role = ?4, "
+			    "guest = 0 WHERE id = ?5 AND guest = 1", "ssssI", name, key, hash, user->role, guest_id) < 0)
+			return ACCOUNTS_ERROR;
+		if (db_changes(db) != 1)
+			return ACCOUNTS_NOT_FOUND;
+		user->id = guest_id;
+	} else {
+		if (db_exec(db, "INSERT INTO users(username, username_key, password_hash, role) "
+				"VALUES (?1, ?2, ?3, ?4)", "ssss", name, key, hash, user->role) < 0)
+			return ACCOUNTS_ERROR;
+		user->id = db_last_id(db);
+	}
 	user->username = arena_strdup(a, name);
 	if (db_text(db, a, &user->created_at, "SELECT created_at FROM users WHERE id = ?1", "I",
 		    user->id) != 1)
@@ -85,9 +100,18 @@ static enum accounts_result insert_user(struct db *db, const struct conf *c, str
 enum accounts_result accounts_create(struct db *db, const struct conf *c, struct arena *a,
 				     const char *name, const char *hash, struct req_user *user)
 {
+	return accounts_claim(db, c, a, 0, name, hash, user);
+}
+
+enum accounts_result accounts_claim(struct db *db, const struct conf *c, struct arena *a, int64_t guest_id,
+				    const char *name, const char *hash, struct req_user *user)
+{
 	if (db_begin(db) < 0)
 		return ACCOUNTS_ERROR;
-	enum accounts_result rc = insert_user(db, c, a, name, hash, user);
+	enum accounts_result rc = insert_user(db, c, a, guest_id, name, hash, user);
+	/* The visitor's session ends with the visit: the account gets its own. */
+	if (rc == ACCOUNTS_OK && guest_id && db_exec(db, "DELETE FROM sessions WHERE user_id = ?1", "I", guest_id) < 0)
+		rc = ACCOUNTS_ERROR;
 	if (rc != ACCOUNTS_OK) {
 		db_rollback(db);
 		return rc;
@@ -98,7 +122,9 @@ enum accounts_result accounts_create(struct db *db, const struct conf *c, struct
 int accounts_find_login(struct db *db, struct arena *a, const char *name, struct accounts_login *out)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = db_query(db, "SELECT id, password_hash, disabled FROM users WHERE username_key = ?1",
+	/* A visitor is no account: never found by a login. */
+	sqlite3_stmt *st = db_query(db, "SELECT id, password_hash, disabled FROM users WHERE username_key = ?1 "
+				    "AND guest = 0",
 				    "s", accounts_name_key(a, name));
 	if (!st)
 		return -1;
@@ -132,7 +158,8 @@ static json_t *account_row(sqlite3_stmt *st)
 
 json_t *accounts_list_json(struct db *db, int limit)
 {
-	sqlite3_stmt *st = db_query(db, "SELECT " ACCOUNTS_SQL_COLUMNS " FROM users ORDER BY id LIMIT ?1",
+	sqlite3_stmt *st = db_query(db, "SELECT " ACCOUNTS_SQL_COLUMNS " FROM users WHERE guest = 0 "
+				    "ORDER BY id LIMIT ?1",
 				    "i", limit);
 	if (!st)
 		return NULL;
@@ -161,7 +188,8 @@ static json_t *account_json(struct db *db, int64_t id)
 /* 1 found, 0 not, -1 error. */
 static int load(struct db *db, struct arena *a, int64_t id, struct account *acc)
 {
-	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled FROM users WHERE id = ?1", "I", id);
+	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled FROM users WHERE id = ?1 AND guest = 0",
+				    "I", id);
 	if (!st)
 		return -1;
 	int rc = db_step(st);

@@ -43,6 +43,11 @@ enum accounts_result accounts_may_create(struct db *db, const struct conf *c, st
  * is open. On ACCOUNTS_OK, *user is filled (id, username, role, created_at). */
 enum accounts_result accounts_create(struct db *db, const struct conf *c, struct arena *a,
 				     const char *name, const char *hash, struct req_user *user);
+/* The same for a visitor (guest_id, lib/chat/guests) who registers: their
+ * own row becomes the account (same id, so their conversations stay) and
+ * their visitor session ends. guest_id 0 is accounts_create. */
+enum accounts_result accounts_claim(struct db *db, const struct conf *c, struct arena *a, int64_t guest_id,
+				    const char *name, const char *hash, struct req_user *user);
 
 struct accounts_login {
 	int64_t id;          /* 0: no such account */
@@ -54,7 +59,8 @@ int accounts_find_login(struct db *db, struct arena *a, const char *name, struct
 /* Note a successful login. */
 int accounts_note_login(struct db *db, int64_t id);
 
-/* [{"id", "username", "role", "disabled", "created_at", "last_login_at"}] by id. */
+/* [{"id", "username", "role", "disabled", "created_at", "last_login_at"}]
+ * by id: accounts only, never visitors. */
 json_t *accounts_list_json(struct db *db, int limit);
 
 /* Change user_id: disabled 0/1 (-1: leave it), role "admin"/"user" (NULL:

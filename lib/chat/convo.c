@@ -23,6 +23,13 @@ int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, con
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int convo_assistant(struct db *db, int64_t conversation_id, int64_t *assistant_id)
+{
+	*assistant_id = 0;
+	return db_int(db, assistant_id, "SELECT coalesce(assistant_id, 0) FROM conversations WHERE id = ?1",
+		      "I", conversation_id) < 0 ? -1 : 0;
+}
+
 char *convo_title_from(struct arena *a, const char *text)
 {
 	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
@@ -57,14 +64,15 @@ static int turn_conversation(struct db *db, struct arena *a, const char *model, 
 			     struct convo_turn *t)
 {
 	if (t->conversation_id == 0) {
-		if (db_exec(db, "INSERT INTO conversations(user_id, title, model) VALUES (?1, ?2, ?3)",
-			    "Iss", t->user_id, convo_title_from(a, text), model) < 0)
+		if (db_exec(db, "INSERT INTO conversations(user_id, title, model, assistant_id) "
+			    "VALUES (?1, ?2, ?3, nullif(?4, 0))",
+			    "IssI", t->user_id, convo_title_from(a, text), model, t->assistant_id) < 0)
 			return CONVO_ERROR;
 		t->conversation_id = db_last_id(db);
 		t->created = true;
 		return 0;
 	}
-	if (db_exec(db, "UPDATE conversations SET model = ?2, updated_at = " NOW
+	if (db_exec(db, "UPDATE conversations SET model = coalesce(?2, model), updated_at = " NOW
 			" WHERE id = ?1 AND user_id = ?3", "IsI", t->conversation_id, model, t->user_id) < 0)
 		return CONVO_ERROR;
 	return db_changes(db) == 1 ? 0 : CONVO_GONE;
@@ -80,7 +88,8 @@ static int turn_rows(struct db *db, struct arena *a, const char *model, const ch
 	if (rc < 0)
 		return rc;
 	if (insert_message(db, t->conversation_id, "user", text, NULL, "done", &t->user_message_id) < 0 ||
-	    insert_message(db, t->conversation_id, "assistant", "", model, "streaming", &t->reply_id) < 0 ||
+	    insert_message(db, t->conversation_id, "assistant", "", t->template_reply ? NULL : model, "streaming",
+			   &t->reply_id) < 0 ||
 	    streams_add(db, t->reply_id, t->user_id) < 0)
 		return CONVO_ERROR;
 	return 0;
@@ -103,7 +112,8 @@ int convo_start_turn(struct db *db, int64_t user_id, const char *model,
 
 /* The turn's reply, only while it is still streaming in a conversation of
  * the turn's user: ?1 reply, ?2 conversation, ?3 user. */
-#define TURN_REPLY "id = ?1 AND conversation_id = ?2 AND status = 'streaming' AND " 	"EXISTS (SELECT 1 FROM conversations c WHERE c.id = ?2 AND c.user_id = ?3)"
+#define TURN_REPLY "id = ?1 AND conversation_id = ?2 AND status = 'streaming' AND " \
+	"EXISTS (SELECT 1 FROM conversations c WHERE c.id = ?2 AND c.user_id = ?3)"
 
 int convo_save_progress(struct db *db, const struct convo_turn *t, const char *content)
 {
@@ -233,17 +243,19 @@ json_t *convo_messages_json(struct db *db, int64_t conversation_id)
 }
 
 #define CONVO_COLUMNS "c.id, c.title, c.model, c.created_at, c.updated_at, " \
-	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+	"(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), " \
+	"(SELECT slug FROM assistants a WHERE a.id = c.assistant_id)"
 
 static json_t *convo_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I}",
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:s?}",
 		"id", (json_int_t)sqlite3_column_int64(st, 0),
 		"title", (const char *)sqlite3_column_text(st, 1),
 		"model", (const char *)sqlite3_column_text(st, 2),
 		"created_at", (const char *)sqlite3_column_text(st, 3),
 		"updated_at", (const char *)sqlite3_column_text(st, 4),
-		"message_count", (json_int_t)sqlite3_column_int64(st, 5));
+		"message_count", (json_int_t)sqlite3_column_int64(st, 5),
+		"assistant", (const char *)sqlite3_column_text(st, 6));
 }
 
 /* q as a LIKE pattern with its own % and _ taken literally. */

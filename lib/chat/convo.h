@@ -12,6 +12,8 @@ struct db;
 
 struct convo_turn {
 	int64_t conversation_id;   /* 0 on input: start a new conversation */
+	int64_t assistant_id;      /* on input: the new conversation's assistant (0: none) */
+	bool template_reply;       /* on input: the reply is written without a model (model NULL) */
 	int64_t user_message_id;
 	int64_t reply_id;          /* the assistant message, status "streaming" */
 	int64_t user_id;           /* whose conversation it is (set by convo_start_turn) */
@@ -29,6 +31,10 @@ enum {
 /* The conversation if it exists and belongs to user_id: 1, else 0; -1 on error.
  * *model gets its model (may be NULL). */
 int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, const char **model);
+
+/* The assistant a conversation talks to (0: none, or it was deleted).
+ * 0, or -1 on error. */
+int convo_assistant(struct db *db, int64_t conversation_id, int64_t *assistant_id);
 
 /* In one short transaction: create the conversation when needed (titled
  * from the message), store the user's message and an empty reply with

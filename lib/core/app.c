@@ -148,6 +148,7 @@ struct db *app_begin(struct req *r, const char *methods, enum app_need need)
 	if (!db)
 		return NULL;
 	if ((need == APP_USER && !auth_require_user(r, db)) ||
+	    (need == APP_MEMBER && !auth_require_member(r, db)) ||
 	    (need == APP_ADMIN && !auth_require_admin(r, db)))
 		return NULL;
 	return db;
@@ -189,7 +190,8 @@ bool app_answer_cached(struct req *r, const char *methods, enum app_need need, b
 	/* Who asks, from the session snapshot; on a miss the database decides
 	 * (app_begin) and the answer is kept for the next request. */
 	bool known = need == APP_ANYONE ||
-		     (auth_load_user(r, NULL) == 1 && (need != APP_ADMIN || strcmp(r->user.role, "admin") == 0));
+		     (auth_load_user(r, NULL) == 1 && (need != APP_ADMIN || strcmp(r->user.role, "admin") == 0) &&
+		      (need != APP_MEMBER || strcmp(r->user.role, "guest") != 0));
 	return cache_req_answer(r, shared, key, ttl_ms, known);
 }
 

@@ -30,7 +30,9 @@ enum app_flags {
  * main() is just this call. */
 int app_main(const char *program, app_handler handle, int flags);
 
-enum app_need { APP_ANYONE, APP_USER, APP_ADMIN };
+/* Who may ask: anyone, any session (visitors too), an account (a member
+ * or an administrator: not a visitor), an administrator. */
+enum app_need { APP_ANYONE, APP_USER, APP_ADMIN, APP_MEMBER };
 
 /* The method checked against methods (405 with Allow otherwise) and the
  * fields parsed (400, 413, 415). False once the refusal has been answered. */

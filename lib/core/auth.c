@@ -85,9 +85,13 @@ static void set_cookie(struct req *r, const char *value, long max_age)
 
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
 {
+	return auth_session_open(r, db, user_id, r->conf->session_days, true);
+}
+
+const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, long days, bool cookie)
+{
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_TOKEN_HASH_LEN + 1];
 	auth_new_token(token, hash);
-	long days = r->conf->session_days;
 	int64_t expires = util_now_ms() / 1000 + (int64_t)days * 86400;
 	/* Where it was opened from, for the account page and the visitor log;
 	 * bounded, as every header kept is. */
@@ -99,7 +103,8 @@ const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
 		return NULL;
 	/* Expired sessions are swept here, where a write happens anyway. */
 	db_exec(db, "DELETE FROM sessions WHERE expires_at < ?1", "I", util_now_ms() / 1000);
-	set_cookie(r, token, days * 86400);
+	if (cookie)
+		set_cookie(r, token, days * 86400);
 	return arena_strdup(&r->arena, token);
 }
 
@@ -158,7 +163,7 @@ int auth_load_user(struct req *r, struct db *db)
 	if (!db)
 		return 0;
 	sqlite3_stmt *st = db_query(db,
-		"SELECT s.id, s.token_hash, u.id, u.username, u.role, u.created_at, s.expires_at "
+		"SELECT s.id, s.token_hash, u.id, u.username, u.role, u.created_at, s.expires_at, u.guest "
 		"FROM sessions s JOIN users u ON u.id = s.user_id "
 		"WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
 		"sI", hash, util_now_ms() / 1000);
@@ -174,7 +179,9 @@ int auth_load_user(struct req *r, struct db *db)
 			r->user.session_id = sqlite3_column_int64(st, 0);
 			r->user.id = sqlite3_column_int64(st, 2);
 			r->user.username = db_col_text(&r->arena, st, 3);
-			r->user.role = db_col_text(&r->arena, st, 4);
+			/* A visitor's row is not an account: its role is "guest"
+			 * wherever it shows (and in the cached snapshot). */
+			r->user.role = sqlite3_column_int(st, 7) ? "guest" : db_col_text(&r->arena, st, 4);
 			r->user.created_at = db_col_text(&r->arena, st, 5);
 			r->user.token = arena_strdup(&r->arena, token);
 			expires = sqlite3_column_int64(st, 6);
@@ -199,6 +206,17 @@ bool auth_require_user(struct req *r, struct db *db)
 	}
 	if (rc == 0) {
 		resp_error(r, 401, "unauthorized", "log in first (cookie 'session' or Authorization: Bearer)");
+		return false;
+	}
+	return true;
+}
+
+bool auth_require_member(struct req *r, struct db *db)
+{
+	if (!auth_require_user(r, db))
+		return false;
+	if (strcmp(r->user.role, "guest") == 0) {
+		resp_error(r, 403, "forbidden", "visitors cannot use this: log in or register");
 		return false;
 	}
 	return true;

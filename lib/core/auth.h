@@ -31,6 +31,9 @@ const char *auth_password_problem(const char *password);
 
 /* Create a session for the user, set the cookie, return the token. */
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id);
+/* The same, lasting days (a visitor's session lasts guest_days); the
+ * cookie is set only when cookie is true. */
+const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, long days, bool cookie);
 /* Revoke the request's session and clear the cookie. */
 int auth_session_end(struct req *r, struct db *db);
 /* Fill r->user from the cookie or the Bearer token: from the session's
@@ -40,6 +43,8 @@ int auth_load_user(struct req *r, struct db *db);
 /* Load the user or answer 401 (403 for require_admin) and return false. */
 bool auth_require_user(struct req *r, struct db *db);
 bool auth_require_admin(struct req *r, struct db *db);
+/* A logged-in account, not a visitor (403 for a visitor). */
+bool auth_require_member(struct req *r, struct db *db);
 
 /* docs/API.md: a state-changing request whose Origin names another host is refused. */
 bool auth_origin_ok(const struct req *r);

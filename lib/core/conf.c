@@ -74,8 +74,11 @@ static const struct conf_key conf_keys[] = {
 	INT(cache_max_age_s, "cache_max_age_s", "CACHE_MAX_AGE_S", "60", 0, 86400,
 	    "longest an answer is served from the read cache (0: no cache)"),
 
-	KEY(system_prompt, "system_prompt", "SYSTEM_PROMPT", CONF_TEXT, CONF_DEFAULT_PROMPT, 0, 20000, CONF_ADMIN,
-	    "the system message every conversation starts with"),
+	/* Each assistant has its own prompt (lib/chat/assistants); this one is
+	 * for an assistant left without one. POST /cgi-bin/config's
+	 * system_prompt edits the general assistant's (cgi-bin/config.c). */
+	KEY(system_prompt, "system_prompt", "SYSTEM_PROMPT", CONF_TEXT, CONF_DEFAULT_PROMPT, 0, 20000, 0,
+	    "the system message of an assistant that has no prompt of its own"),
 	KEY(default_model, "default_model", "DEFAULT_MODEL", CONF_MODEL, "", 0, 0, CONF_ADMIN,
 	    "model used when a request names none (empty: the first one listed)"),
 	KEY(temperature, "temperature", "TEMPERATURE", CONF_NUMBER, "0.7", 0, 2, CONF_ADMIN,
@@ -90,6 +93,20 @@ static const struct conf_key conf_keys[] = {
 	/* Shared hosting: the first request creates the database (lib/core/schema). */
 	KEY(first_run_seed, "first_run_seed", "FIRST_RUN_SEED", CONF_BOOL, "1", 0, 1, 0,
 	    "a database created by the first request gets the built-in catalog and office directory"),
+
+	/* Assistants and visitors (docs/ASSISTANTS.md). */
+	KEY(default_assistant, "default_assistant", "DEFAULT_ASSISTANT", CONF_TEXT, "general", 0, 40, CONF_ADMIN,
+	    "the assistant (its slug) a new conversation talks to when the request names none"),
+	KEY(guest_days, "guest_days", "GUEST_DAYS", CONF_INT, "30", 1, 3650, CONF_ADMIN,
+	    "days a visitor's session lasts; visitors unseen that long are deleted with their conversations"),
+	KEY(guest_messages_per_hour, "guest_messages_per_hour", "GUEST_MESSAGES_PER_HOUR", CONF_INT, "30",
+	    0, 1000000, CONF_ADMIN, "messages one visitor may send in an hour (0: no limit)"),
+	KEY(guest_messages_per_hour_per_address, "guest_messages_per_hour_per_address",
+	    "GUEST_MESSAGES_PER_HOUR_PER_ADDRESS", CONF_INT, "120", 0, 1000000, CONF_ADMIN,
+	    "messages all visitors from one address may send in an hour (0: no limit)"),
+	KEY(guest_sessions_per_hour_per_address, "guest_sessions_per_hour_per_address",
+	    "GUEST_SESSIONS_PER_HOUR_PER_ADDRESS", CONF_INT, "20", 0, 1000000, CONF_ADMIN,
+	    "visitor sessions one address may open in an hour (0: no limit)"),
 
 	/* Integrity and abuse limits: what each defends is in docs/SECURITY.md. */
 	INT(max_streams_per_user, "max_streams_per_user", "MAX_STREAMS_PER_USER", "3", 1, 1000,

@@ -52,6 +52,13 @@ struct conf {
 	long num_predict;
 	bool open_registration;
 
+	/* Assistants and visitors. */
+	char *default_assistant; /* slug */
+	long guest_days;
+	long guest_messages_per_hour;
+	long guest_messages_per_hour_per_address;
+	long guest_sessions_per_hour_per_address;
+
 	/* Integrity and abuse limits (docs/SECURITY.md). */
 	long max_streams_per_user;  /* replies generated at once for one user */
 	long write_timeout_s;       /* a client that stops reading is gone after this */

@@ -167,6 +167,9 @@ static int prune(struct req *r, struct db *db, int64_t now)
 		"DELETE FROM ops_roll_backends WHERE grain IN (3600, 86400) AND t < ?1",
 		"DELETE FROM ops_roll_intents WHERE grain IN (3600, 86400) AND t < ?1",
 		"DELETE FROM ops_roll_products WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_audience WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_assistant_bins WHERE grain IN (3600, 86400) AND t < ?1",
+		"DELETE FROM ops_roll_assistant_intents WHERE grain IN (3600, 86400) AND t < ?1",
 	};
 	for (size_t i = 0; i < MC_ARRAY_LEN(rolls); i++)
 		if (db_exec(db, rolls[i], "I", keep) < 0)

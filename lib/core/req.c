@@ -41,6 +41,7 @@ void req_begin(struct req *r, struct io *io, const char *program, const struct c
 	r->authorization = env(r, "HTTP_AUTHORIZATION");
 	r->accept = env(r, "HTTP_ACCEPT");
 	r->user_agent = env(r, "HTTP_USER_AGENT");
+	r->request_uri = env(r, "REQUEST_URI");
 	const char *https = env(r, "HTTPS");
 	r->https = https && util_streq_nocase(https, "on");
 	const char *cl = env(r, "CONTENT_LENGTH");

@@ -43,7 +43,7 @@ struct req_error {
 struct req_user {
 	int64_t id;        /* 0 = nobody logged in */
 	const char *username;
-	const char *role;  /* "admin" or "user" */
+	const char *role;  /* "admin", "user", or "guest" (a visitor, no account) */
 	const char *created_at;
 	int64_t session_id;
 	const char *token; /* the token this request authenticated with */
@@ -70,6 +70,7 @@ struct req {
 	const char *authorization;
 	const char *accept;
 	const char *user_agent;
+	const char *request_uri;  /* the path (and query) the browser asked for */
 	bool https;
 	size_t content_length;
 

@@ -53,20 +53,46 @@ static void write_out(struct req *r, const char *s, size_t n, bool flush)
 		r->client_gone = true;
 }
 
-static void send_head(struct req *r, int status, const char *content_type,
-		      const char *cache_control, struct buf *out)
+/* csp NULL: the policy of an API answer (nothing loads, nobody frames it). */
+static void send_head_csp(struct req *r, int status, const char *content_type, const char *cache_control,
+			  const char *csp, struct buf *out)
 {
 	r->status = status;
 	r->responded = true;
 	buf_printf(out, "Status: %d %s\r\n", status, resp_status_text(status));
 	buf_printf(out, "Content-Type: %s\r\n", content_type);
 	buf_printf(out, "Cache-Control: %s\r\n", cache_control);
-	buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
-		      "X-Frame-Options: DENY\r\n"
-		      "Referrer-Policy: no-referrer\r\n"
-		      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
+	buf_puts(out, "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n");
+	/* A page with its own policy says who may frame it (frame-ancestors);
+	 * X-Frame-Options cannot name origins, so it is left out there. */
+	if (csp)
+		buf_printf(out, "Content-Security-Policy: %s\r\n", csp);
+	else
+		buf_puts(out, "X-Frame-Options: DENY\r\n"
+			      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
 	for (int i = 0; i < r->nextra_headers; i++)
 		buf_printf(out, "%s\r\n", r->extra_headers[i]);
+}
+
+static void send_head(struct req *r, int status, const char *content_type,
+		      const char *cache_control, struct buf *out)
+{
+	send_head_csp(r, status, content_type, cache_control, NULL, out);
+}
+
+void resp_html(struct req *r, int status, const char *csp, const char *body, size_t len)
+{
+	if (r->responded) {
+		fprintf(stderr, "microchat %s: answer already sent, dropping a %d\n", r->program, status);
+		return;
+	}
+	struct buf out;
+	buf_init(&out, 0);
+	send_head_csp(r, status, "text/html; charset=utf-8", "no-store", csp, &out);
+	buf_printf(&out, "Content-Length: %zu\r\n\r\n", len);
+	buf_append(&out, body, len);
+	write_out(r, out.data, out.len, false);
+	buf_free(&out);
 }
 
 void resp_json_text(struct req *r, int status, const char *body, size_t len)

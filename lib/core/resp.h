@@ -14,6 +14,9 @@ void resp_header(struct req *r, const char *line);
 void resp_json(struct req *r, int status, json_t *obj);
 /* The same with a body already serialised (an answer from the cache). */
 void resp_json_text(struct req *r, int status, const char *body, size_t len);
+/* A whole HTML page under its own Content-Security-Policy (which says who
+ * may frame it). */
+void resp_html(struct req *r, int status, const char *csp, const char *body, size_t len);
 /* The docs/API.md error envelope {"error": {"code", "message"}}. */
 void resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -9,6 +9,7 @@
 #include "models/backend.h"
 #include "core/db.h"
 #include "ops/pctl.h"
+#include "ops/stats_audience.h"
 #include "core/url.h"
 #include "core/util.h"
 
@@ -470,6 +471,7 @@ static int set_part(json_t *body, const char *key, json_t *part)
 static json_t *build(struct stats *s, const char *backends)
 {
 	const struct stats_window *w = s->w;
+	const struct stats_span span = { w->grain, w->start, w->end };
 	char since[21], until[21];
 	util_iso_time(w->start, since);
 	util_iso_time(w->end, until);
@@ -486,7 +488,10 @@ static json_t *build(struct stats *s, const char *backends)
 	    set_part(body, "intents", intents_json(s)) < 0 ||
 	    set_part(body, "top_products", products_json(s)) < 0 ||
 	    set_part(body, "errors", errors_json(s)) < 0 ||
-	    set_part(body, "backends", backends_json(s, backends)) < 0) {
+	    set_part(body, "backends", backends_json(s, backends)) < 0 ||
+	    set_part(body, "assistants", stats_assistants_json(s->db, s->a, &span)) < 0 ||
+	    set_part(body, "visitors", stats_audience_json(s->db, &span, 1)) < 0 ||
+	    set_part(body, "members", stats_audience_json(s->db, &span, 0)) < 0) {
 		json_decref(body);
 		return NULL;
 	}

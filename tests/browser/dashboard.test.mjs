@@ -9,6 +9,7 @@ import { startStack } from '../lib/stack.mjs';
 import { api, register, chatStream, eventually } from '../lib/client.mjs';
 import { launch, strictPage, screenshotPath } from '../lib/browser.mjs';
 import { sqlRead, recordedRequests } from '../lib/ops.mjs';
+import { useShopAssistant, SHOP_ASSISTANT } from '../lib/shop.mjs';
 
 let stack, browser, admin, alice;
 let expected;
@@ -22,6 +23,7 @@ before(async () => {
   browser = await launch();
   admin = await register(stack);
   alice = await register(stack);
+  await useShopAssistant(stack, admin.token); // the NLU runs for the chats below
   const chats = [
     ['busco un celular samsung [[tokens=6]] [[delay=30]]', 'llama3.2:1b'],
     ['quiero un notebook lenovo barato [[tokens=8]] [[first=150]]', 'llama3.2:1b'],
@@ -32,8 +34,11 @@ before(async () => {
     ['otra pregunta cualquiera [[tokens=7]] [[first=90]]', 'llama3.2:1b'],
   ];
   for (const [message, model] of chats) await chatStream(stack, alice.token, { message, model });
+  // A visitor's chat with the shop: the audience table tells them apart.
+  const visitor = (await api(stack, '/cgi-bin/guest', { form: { assistant: 'tienda' } })).json;
+  await chatStream(stack, visitor.token, { message: 'busco audífonos sony', assistant: 'tienda' });
   await api(stack, '/cgi-bin/stats?days=2', { token: admin.token }); // an invalid_input for the errors chart
-  await recordedRequests(stack, 2 + chats.length + 1);
+  await recordedRequests(stack, 2 + chats.length + 1 + 2);
   expected = (await api(stack, '/cgi-bin/stats?days=7', { token: admin.token })).json;
 });
 after(async () => {
@@ -66,6 +71,20 @@ test('an administrator sees the true totals and every chart drawn with data', as
   assert.equal(await page.getByTestId('stat-total-users').innerText(), String(expected.totals.users));
   assert.equal(await page.getByTestId('stat-total-conversations').innerText(), String(expected.totals.conversations));
   assert.ok(expected.intents.length > 0 && expected.top_products.length > 0, 'the NLU logged intents and products');
+  // Members and visitors apart, and each assistant's figures, as stats says.
+  for (const who of ['members', 'visitors']) {
+    const row = page.getByTestId(`audience-${who}`);
+    assert.ok(expected[who].messages > 0, who);
+    assert.equal(await row.locator('[data-field="messages"]').innerText(), String(expected[who].messages), who);
+    assert.equal(await row.locator('[data-field="sessions"]').innerText(), String(expected[who].sessions), who);
+  }
+  for (const slug of [SHOP_ASSISTANT, 'tienda']) {
+    const figures = expected.assistants.find((a) => a.slug === slug);
+    const row = page.locator(`[data-testid="assistant-stat-row"][data-slug="${slug}"]`);
+    assert.ok(figures.messages > 0, slug);
+    assert.equal(await row.locator('[data-field="messages"]').innerText(), String(figures.messages), slug);
+    assert.equal(await row.locator('[data-field="visitor-messages"]').innerText(), String(figures.visitors.messages), slug);
+  }
   for (const name of CHARTS) {
     await page.waitForFunction((n) => {
       const c = document.querySelector(`[data-testid="chart-${n}"]`);

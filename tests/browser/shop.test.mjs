@@ -5,16 +5,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { uniqueName } from '../lib/client.mjs';
+import { api, register, uniqueName } from '../lib/client.mjs';
+import { useShopAssistant } from '../lib/shop.mjs';
 import { launch, strictPage } from '../lib/browser.mjs';
 import { loadSeed } from '../lib/seed.mjs';
-import es from '../../htdocs/js/locales/es.js';
-import en from '../../htdocs/js/locales/en.js';
 
 const seed = loadSeed();
 let stack, browser;
 before(async () => {
   stack = await startStack({ seed: true });
+  // The first account is the admin; the shop's conversations talk to an
+  // assistant with the catalog and the directory, the site's default.
+  const admin = await register(stack);
+  await useShopAssistant(stack, admin.token);
   browser = await launch();
 });
 after(async () => {
@@ -95,33 +98,36 @@ test('product and office cards, and the same cards after a reload', async () => 
   await context.close();
 });
 
-test('the quick-action buttons fill the composer, in Spanish and in English', async () => {
+test('an assistant\'s quick actions fill the composer, in Spanish and in English', async () => {
   const { context, page, problems } = await strictPage(browser);
   await registerIn(page);
   const input = page.getByTestId('composer-input');
-  const buttons = page.getByTestId('quick-action');
-  const actions = await buttons.evaluateAll((bs) => bs.map((b) => b.dataset.action));
-  assert.deepEqual(actions.sort(), ['help', 'office', 'recommend', 'search']);
-  for (const [strings, lang] of [[es, 'es'], [en, 'en']]) {
+  await page.locator('[data-testid="assistant-option"][data-assistant="oficinas"]').click();
+  for (const lang of ['es', 'en']) {
     if (lang === 'en') {
       const tools = page.getByTestId('tools-toggle');
       if (await tools.isVisible()) await tools.click();
       await page.getByTestId('lang-picker').selectOption('en');
       await page.waitForFunction(() => document.documentElement.lang === 'en');
     }
-    for (const action of actions) {
+    const oficinas = (await api(stack, `/cgi-bin/assistants?lang=${lang}`)).json.assistants.find((a) => a.slug === 'oficinas');
+    await page.waitForFunction((first) => document.querySelector('[data-testid="quick-action"]')?.textContent === first,
+      oficinas.quick_actions[0].label);
+    assert.deepEqual(await page.getByTestId('quick-action').allTextContents(), oficinas.quick_actions.map((q) => q.label));
+    assert.equal(await page.getByTestId('assistant-greeting').textContent(), oficinas.greeting);
+    for (const [k, action] of oficinas.quick_actions.entries()) {
       await input.fill('');
-      await page.locator(`[data-testid="quick-action"][data-action="${action}"]`).click();
-      assert.equal(await input.inputValue(), strings[`quick.${action}.text`], `${lang} ${action}`);
+      await page.getByTestId('quick-action').nth(k).click();
+      assert.equal(await input.inputValue(), action.text, `${lang} ${action.label}`);
       assert.ok(await input.evaluate((el) => document.activeElement === el), 'the composer has the focus');
     }
   }
   // A filled-in starter phrase is sent like typed text.
-  await page.locator('[data-testid="quick-action"][data-action="office"]').click();
-  await input.type('cosquin');
+  await page.getByTestId('quick-action').first().click();
   await input.press('Enter');
   await page.getByTestId('office-card').first().waitFor({ timeout: 20000 });
-  assert.equal(await page.getByTestId('office-card').first().locator('.card-title').textContent(), 'Cosquín');
+  assert.equal(await page.getByTestId('office-card').first().locator('.card-title').textContent(), 'Villa Carlos Paz');
   assert.deepEqual(ours(problems), []);
   await context.close();
 });
+

@@ -135,3 +135,26 @@ test('a new tarball unpacked over the install keeps the settings, the database a
   const s = await chatStream(stack, admin.token, { message: 'sigue funcionando [[tokens=3]]' });
   assert.equal(tokensOf(s.events), 'tok1 tok2 tok3');
 });
+
+test('the widget\'s page under Apache: framed only by the assistant\'s origins, its URLs from the site\'s folder', { skip }, async () => {
+  const save = await api(stack, '/cgi-bin/assistants', { token: admin.token,
+    form: { action: 'save', slug: 'tienda', embed_origins: 'https://shop.example' } });
+  assert.equal(save.status, 200, save.text);
+  for (const [p, base] of [['/cgi-bin/embed?assistant=tienda', '../'], ['/embed.html?assistant=tienda', './']]) {
+    const r = await raw(`${stack.url}${p}`);
+    assert.equal(r.status, 200, p);
+    assert.match(r.headers.get('content-type'), /^text\/html/, p);
+    const csp = r.headers.get('content-security-policy');
+    assert.match(csp, /frame-ancestors https:\/\/shop\.example$/, `${p}: ${csp}`);
+    assert.doesNotMatch(csp, /'none'$/, `${p}: one policy, the program's`);
+    assert.equal(r.headers.get('x-frame-options'), null, p);
+    assert.ok((await r.text()).includes(`<base href="${base}">`), p);
+  }
+  // The widget and a visitor through it, with a Bearer token.
+  assert.match((await raw(`${stack.url}/widget.js`)).headers.get('content-type'), /^text\/javascript/);
+  const guest = await api(stack, '/cgi-bin/guest', { form: { assistant: 'tienda' } });
+  assert.equal(guest.status, 201, guest.text);
+  const s = await chatStream(stack, guest.json.token, { message: 'busco celulares samsung', assistant: 'tienda' });
+  assert.equal(s.status, 200);
+  assert.ok(s.events[0].data.context.products.length > 0);
+});

@@ -40,7 +40,9 @@ test('GET answers every admin setting with its rule, from the one description', 
   const { json } = await config();
   const byKey = Object.fromEntries(json.settings.map((s) => [s.key, s]));
   assert.deepEqual(Object.keys(byKey).sort(),
-    ['default_model', 'num_predict', 'open_registration', 'system_prompt', 'temperature', 'top_p']);
+    ['default_assistant', 'default_model', 'guest_days', 'guest_messages_per_hour',
+      'guest_messages_per_hour_per_address', 'guest_sessions_per_hour_per_address', 'num_predict',
+      'open_registration', 'system_prompt', 'temperature', 'top_p']);
   assert.deepEqual({ ...byKey.temperature, about: undefined },
     { key: 'temperature', kind: 'number', default: '0.7', min: 0, max: 2, about: undefined });
   assert.equal(byKey.num_predict.kind, 'integer');

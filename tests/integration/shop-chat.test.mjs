@@ -10,13 +10,14 @@ import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register } from '../lib/client.mjs';
 import { loadSeed, price } from '../lib/seed.mjs';
-import { ask, assertLogged, assertProductCard, assertOfficeCard, emulatorStats } from '../lib/shop.mjs';
+import { ask, assertLogged, assertProductCard, assertOfficeCard, emulatorStats, useShopAssistant } from '../lib/shop.mjs';
 
 const seed = loadSeed();
 let stack, user;
 before(async () => {
   stack = await startStack({ seed: true });
   user = await register(stack);
+  await useShopAssistant(stack, user.token);
 });
 after(async () => { await stack.stop(); });
 

@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { startStack } from '../lib/stack.mjs';
 import { api, register } from '../lib/client.mjs';
 import { loadSeed } from '../lib/seed.mjs';
-import { ask } from '../lib/shop.mjs';
+import { ask, useShopAssistant } from '../lib/shop.mjs';
 
 const seed = loadSeed();
 let stack, ana, beto;
 before(async () => {
   stack = await startStack({ seed: true });
   ana = await register(stack);
+  await useShopAssistant(stack, ana.token);
   beto = await register(stack);
 });
 after(async () => { await stack.stop(); });

@@ -2,7 +2,20 @@
 // test looks at (meta, reply, ending, what the model was sent), the NLU log
 // rows of a reply, and the seed's rows a card must match.
 import assert from 'node:assert/strict';
-import { chatStream, tokensOf } from './client.mjs';
+import { api, chatStream, tokensOf } from './client.mjs';
+
+// The shop tests talk to an assistant that answers from both the catalog
+// and the directory with instant answers on (each built-in has one source),
+// made the default so that every chat without an assistant reaches it.
+export const SHOP_ASSISTANT = 'tienda-y-oficinas';
+export async function useShopAssistant(stack, adminToken) {
+  const saved = await api(stack, '/cgi-bin/assistants', { token: adminToken, form: {
+    action: 'save', slug: SHOP_ASSISTANT, name: 'Tienda y oficinas', sources: 'catalog,directory',
+    instant_answers: '1', public: '1' } });
+  assert.ok([200, 201].includes(saved.status), saved.text);
+  const set = await api(stack, '/cgi-bin/config', { token: adminToken, form: { default_assistant: SHOP_ASSISTANT } });
+  assert.equal(set.status, 200, set.text);
+}
 
 // The emulator's chat requests, oldest first, and its counters.
 export async function emulatorRequests(emulator) {

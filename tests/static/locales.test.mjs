@@ -72,17 +72,16 @@ function objectKeys(file, name) {
   return [...block[1].matchAll(/(?:'([^']+)'|([A-Za-z_]\w*))\s*:/g)].map((m) => m[1] ?? m[2]);
 }
 
-function attributeValues(name) {
-  const values = PAGES.flatMap((f) => [...read(f).matchAll(new RegExp(`\\s${name}="([^"]+)"`, 'g'))].map((m) => m[1]));
-  assert.ok(values.length > 0, `no ${name} attribute in htdocs/*.html any more`);
-  return [...new Set(values)];
-}
-
 // Keys built at run time, by their shape ("*" for the part filled in), and
 // where the code takes the values that can fill it.
 const FAMILIES = {
-  'quick.*.text': () => attributeValues('data-action'),       // composer.js: the quick-action chips
-  'suggest.*.prompt': () => attributeValues('data-suggest'),  // main.js: the suggestion cards
+  // The admin page's assistant editor: the icons it offers, the sources an
+  // assistant takes (lib/chat/assistant_edit.c), the audiences of the dashboard.
+  'assistants.icon_*': () => wordsIn('htdocs/js/admin-assistants.js', /const ICONS = \[([^\]]*)\]/),
+  'assistants.source_*': () => [...wordsIn('lib/chat/assistant_edit.c', /kept\[k\+\+\] = ("catalog");/),
+    ...wordsIn('lib/chat/assistant_edit.c', /kept\[k\+\+\] = ("directory");/)],
+  'dash.*': () => wordsIn('htdocs/js/dashboard-audience.js', /audienceRow\(('members'), /).concat(
+    wordsIn('htdocs/js/dashboard-audience.js', /audienceRow\(('visitors'), /)),
   'status.*': () => objectKeys('htdocs/js/messages.js', 'BADGES'),
   'status.*.hint': () => objectKeys('htdocs/js/messages.js', 'BADGES'),
   'theme.*': () => wordsIn('htdocs/js/theme.js', /THEMES = \[([^\]]*)\]/),

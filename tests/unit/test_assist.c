@@ -1,5 +1,6 @@
 /* assist: direct answers, cards, the model's context and the fallback
- * answers composed from the rows, and the NLU log. */
+ * answers composed from the rows, the NLU log, and the answer policy of
+ * an assistant (its sources and instant answers). */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,12 +22,20 @@ struct run {
 	struct assist a;
 };
 
-static void prepare(struct run *run, const char *message)
+/* An assistant with both sources and instant answers (the shop tests). */
+static const struct assist_policy everything = { .catalog = true, .directory = true, .instant_answers = true };
+
+static void prepare_with(struct run *run, const char *message, const struct assist_policy *p)
 {
 	memset(&run->r, 0, sizeof(run->r));
 	arena_init(&run->r.arena);
 	run->r.program = "test";
-	assert_int_equal(assist_prepare(&run->r, fixture.db, message, &run->a), 0);
+	assert_int_equal(assist_prepare(&run->r, fixture.db, message, p, &run->a), 0);
+}
+
+static void prepare(struct run *run, const char *message)
+{
+	prepare_with(run, message, &everything);
 }
 
 static void done(struct run *run)
@@ -171,6 +180,94 @@ static void test_log(void **state)
 	done(&run);
 }
 
+/* A plain chat (no sources, no instant answers): nothing runs, every
+ * message goes to the model, nothing is logged. */
+static void test_plain_chat(void **state)
+{
+	(void)state;
+	struct run run;
+	struct assist_policy plain = { 0 };
+	prepare_with(&run, "hola", &plain);
+	assert_false(run.a.understood);
+	assert_string_equal(intent(&run), "general");
+	assert_null(run.a.direct_answer);
+	assert_null(run.a.fallback_answer);
+	assert_int_equal(cards(&run, "products") + cards(&run, "offices"), 0);
+	int64_t before = 0, after = 0;
+	db_int(fixture.db, &before, "SELECT count(*) FROM nlu_log", "");
+	assist_log(&run.r, fixture.db, &run.a, "hola", 0);
+	db_int(fixture.db, &after, "SELECT count(*) FROM nlu_log", "");
+	assert_int_equal(after, before);
+	done(&run);
+}
+
+/* A template only for a message that is nothing but a greeting or help. */
+static void test_only_greetings_get_templates(void **state)
+{
+	(void)state;
+	struct run run;
+	static const char *const more[] = {
+		"hola mundo", "hola **negrita** y `codigo`", "hola, ¿cuál es la capital de Francia?",
+		"hello, write me a haiku about rain", "ayuda con mi tarea de matemáticas",
+	};
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+		prepare(&run, more[i]);
+		assert_null(run.a.direct_answer);
+		done(&run);
+	}
+	static const char *const only[] = { "hola!", "buenas tardes, ¿cómo estás?", "hey there", "ayuda",
+					    "¿qué puedes hacer?", "how does this work?" };
+	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
+		prepare(&run, only[i]);
+		assert_non_null(run.a.direct_answer);
+		done(&run);
+	}
+}
+
+/* Instant answers off: a greeting goes to the model (the template is only
+ * the fallback); the assistant's own greeting is its template. */
+static void test_instant_answers(void **state)
+{
+	(void)state;
+	struct run run;
+	struct assist_policy off = { .catalog = true };
+	prepare_with(&run, "hola", &off);
+	assert_null(run.a.direct_answer);
+	assert_string_equal(intent(&run), "general");
+	done(&run);
+	struct assist_policy own = { .directory = true, .instant_answers = true, .greeting = "¡Bienvenido a la muni!" };
+	prepare_with(&run, "buenas", &own);
+	assert_string_equal(run.a.direct_answer, "¡Bienvenido a la muni!");
+	done(&run);
+	prepare_with(&run, "what can you do?", &own);
+	assert_non_null(strstr(run.a.direct_answer, "Citizen-service offices"));
+	assert_null(strstr(run.a.direct_answer, "Search products"));
+	done(&run);
+}
+
+/* An assistant answers from its own sources only: an office question to the
+ * shop, or a product search to the town hall, is a general message. */
+static void test_sources(void **state)
+{
+	(void)state;
+	struct run run;
+	struct assist_policy shop = { .catalog = true, .instant_answers = true };
+	prepare_with(&run, "donde queda la oficina de villa carlos paz", &shop);
+	assert_string_equal(intent(&run), "general");
+	assert_int_equal(cards(&run, "offices"), 0);
+	assert_true(!run.a.model_context || !*run.a.model_context);
+	done(&run);
+	prepare_with(&run, "hola, busco celulares samsung", &shop);
+	assert_string_equal(intent(&run), "buscar_producto");
+	assert_true(cards(&run, "products") > 0);
+	done(&run);
+	struct assist_policy town = { .directory = true, .instant_answers = true };
+	prepare_with(&run, "busco celulares samsung", &town);
+	assert_string_equal(intent(&run), "general");
+	assert_int_equal(cards(&run, "products"), 0);
+	done(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +278,10 @@ int main(void)
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_details_and_office),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_plain_chat),
+		cmocka_unit_test(test_only_greetings_get_templates),
+		cmocka_unit_test(test_instant_answers),
+		cmocka_unit_test(test_sources),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 #include "shop_fixture.h"
 #include "core/arena.h"
 #include "assistant/nlu.h"
+#include "assistant/nlu_intent.h"
 #include "assistant/nlu_spell.h"
 #include "assistant/nlu_vocab.h"
 
@@ -179,6 +180,41 @@ static void test_confidence(void **state)
 	arena_free(&a);
 }
 
+/* No intent is picked at confidence 0: a tie is general (it once answered
+ * "hola **negrita** y `codigo`" from the greeting template at 0 %). And a
+ * greeting with more in it is not a greeting. */
+static void test_never_at_zero(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"hola **negrita** y `codigo`", "hola mundo", "hola", "horario", "buenas noches", "asdf qwer",
+		"qué cosas te puedo preguntar", "ayuda con mi tarea de matemáticas", "hey, how's it going?",
+	};
+	struct arena a;
+	arena_init(&a);
+	struct nlu_result r;
+	double tie[NLU_INTENTS] = { [NLU_SALUDO] = 2, [NLU_GENERAL] = 2 };
+	nlu_intent_decide(tie, &r.intent, &r.confidence);
+	assert_int_equal(r.intent, NLU_GENERAL);
+	double specific_tie[NLU_INTENTS] = { [NLU_BUSCAR_PRODUCTO] = 3, [NLU_INFO_PRODUCTO] = 3, [NLU_GENERAL] = 1 };
+	nlu_intent_decide(specific_tie, &r.intent, &r.confidence);
+	assert_int_equal(r.intent, NLU_GENERAL);
+	assert_true(r.confidence == 0);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		understand(&a, texts[i], &r);
+		assert_true(r.intent == NLU_GENERAL || r.confidence > 0);
+	}
+	understand(&a, "hola mundo", &r);
+	assert_int_equal(r.intent, NLU_GENERAL);
+	assert_false(r.only_social);
+	understand(&a, "hola **negrita** y `codigo`", &r);
+	assert_int_equal(r.intent, NLU_GENERAL);
+	understand(&a, "buenas noches", &r);
+	assert_int_equal(r.intent, NLU_SALUDO);
+	assert_true(r.only_social);
+	arena_free(&a);
+}
+
 static void test_long_and_odd_input(void **state)
 {
 	(void)state;
@@ -221,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_confidence),
+		cmocka_unit_test(test_never_at_zero),
 		cmocka_unit_test(test_long_and_odd_input),
 		cmocka_unit_test(test_spell_text),
 	};
