@@ -63,16 +63,17 @@ test('a schema 5 database with rows migrates with every row, index and trigger, 
 
   const out = execFileSync(path.join(ROOT, BUILD, 'bin/microchat-admin'), ['migrate'],
     { env: { ...process.env, DB_PATH: db, MICROCHAT_CONF: path.join(ROOT, 'conf/microchat.conf') }, encoding: 'utf8' });
-  assert.match(out, /applied migration 006_integrity/);
+  assert.match(out, /applied migration 006_integrity/); // and any later one
 
   assert.deepEqual(snapshot(tables), before, 'every row is as it was');
   for (const i of indexes) assert.ok(objects('index').includes(i), `index ${i}`);
   for (const t of triggers) assert.ok(objects('trigger').includes(t), `trigger ${t}`);
   assert.equal(rows('PRAGMA integrity_check')[0].integrity_check, 'ok');
   assert.deepEqual(rows('PRAGMA foreign_key_check'), []);
-  const autoinc = rows("SELECT name FROM sqlite_schema WHERE sql LIKE '%AUTOINCREMENT%'").map((r) => r.name).sort();
-  assert.deepEqual(autoinc, ['audit_log', 'backend_leases', 'categories', 'conversations', 'messages', 'offices',
-    'products', 'sessions', 'users']);
+  const autoinc = rows("SELECT name FROM sqlite_schema WHERE sql LIKE '%AUTOINCREMENT%'").map((r) => r.name);
+  for (const t of ['audit_log', 'backend_leases', 'categories', 'conversations', 'messages', 'offices',
+    'products', 'sessions', 'users'])
+    assert.ok(autoinc.includes(t), `${t} is AUTOINCREMENT`);
   assert.equal(rows("SELECT seq FROM sqlite_sequence WHERE name = 'users'")[0].seq, 7);
 
   // The triggers and foreign keys still work on the rebuilt tables.
