@@ -179,7 +179,8 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # The program kinds, for conf/lighttpd.sh and tests/linkage.sh.
-$(BUILD)/programs.env: Makefile
+# (A new cgi-bin/*.c changes PROGRAMS: the file is written again.)
+$(BUILD)/programs.env: Makefile $(wildcard cgi-bin/*.c)
 	@mkdir -p $(@D)
 	{ echo 'PROGRAMS="$(PROGRAMS)"'; echo 'CGI_ONLY_PROGRAMS="$(CGI_ONLY_PROGRAMS)"'; \
 	  echo 'CURL_PROGRAMS="$(CURL_PROGRAMS)"'; echo 'TWIN_PROGRAMS="$(if $(TWIN_BIN),$(TWIN_PROGRAMS))"'; \
@@ -239,6 +240,8 @@ install: all
 	cp -R htdocs/. $(DESTDIR)$(PREFIX)/share/microchat/htdocs/
 	cp -R db/seed $(DESTDIR)$(PREFIX)/share/microchat/db/
 	install -m 644 conf/microchat.conf conf/lighttpd*.conf.in $(DESTDIR)$(PREFIX)/etc/microchat/
+	install -d $(DESTDIR)$(PREFIX)/etc/microchat/errors
+	install -m 644 conf/errors/* $(DESTDIR)$(PREFIX)/etc/microchat/errors/
 
 clean:
 	rm -rf build build-asan build-fuzz htdocs/vendor tests/out run dist

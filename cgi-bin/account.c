@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "core/req.h"
 #include "core/resp.h"
+#include "core/throttle.h"
 
 #include <string.h>
 
@@ -34,7 +35,13 @@ static bool password_ok(struct req *r, struct db *db, const char *field)
 {
 	const char *password = req_field(r, field, "");
 	const char *key = accounts_name_key(&r->arena, r->user.username);
-	int64_t wait = auth_throttle_wait(r, db, key);
+	/* Counted before the check, as for logins (lib/core/throttle). */
+	struct throttle_ticket ticket;
+	int64_t wait = throttle_login(r, db, key, &ticket);
+	if (wait < 0) {
+		resp_internal(r, "recording the attempt failed");
+		return false;
+	}
 	if (wait > 0) {
 		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
 		resp_error(r, 429, "rate_limited", "too many wrong passwords; try again in %lld seconds", (long long)wait);
@@ -46,11 +53,11 @@ static bool password_ok(struct req *r, struct db *db, const char *field)
 		return false;
 	}
 	if (!*password || strlen(password) > 1024 || !auth_verify_password(hash, password)) {
-		auth_throttle_fail(r, db, key);
 		resp_error(r, 401, "unauthorized", "the %s is wrong", strcmp(field, "password") == 0 ? "password"
 											 : "current password");
 		return false;
 	}
+	throttle_login_ok(r, db, key, &ticket);
 	return true;
 }
 
@@ -72,7 +79,6 @@ static void change_password(struct req *r, struct db *db)
 		resp_internal(r, "storing the new password failed");
 		return;
 	}
-	auth_throttle_clear(r, db, accounts_name_key(&r->arena, r->user.username));
 	resp_json(r, 200, json_pack("{s:b,s:i}", "ok", 1, "sessions_ended", ended));
 }
 
@@ -107,8 +113,9 @@ static void delete_account(struct req *r, struct db *db)
 	switch (accounts_delete_self(db, &r->arena, &r->user)) {
 	case ACCOUNTS_OK:
 		/* The session went with the account: the cookie and the cache's
-		 * note of the token go too. */
+		 * note of the token go too; the conversations' text leaves the WAL. */
 		auth_session_end(r, db);
+		db_forget(db);
 		resp_json(r, 200, json_pack("{s:b}", "ok", 1));
 		break;
 	case ACCOUNTS_LAST_ADMIN:

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #define PRICE_MAX 1000000000000LL
+/* Free text (q, brand, category): longer than any product name anyone types. */
+#define TEXT_MAX 200
 
 static bool all_digits(const char *s)
 {
@@ -41,6 +43,10 @@ static bool read_filter(struct req *r, struct catalog_filter *f)
 {
 	int64_t limit;
 	const char *brand = req_field(r, "brand", ""), *q = req_field(r, "q", "");
+	if (strlen(brand) > TEXT_MAX || strlen(q) > TEXT_MAX || strlen(req_field(r, "category", "")) > TEXT_MAX) {
+		resp_error(r, 400, "invalid_input", "q, brand and category are at most %d bytes each", TEXT_MAX);
+		return false;
+	}
 	f->brand = *brand ? brand : NULL;
 	f->q = *q ? q : NULL;
 	if (req_field_int(r, "min_price", -1, 0, PRICE_MAX, &f->min_price) < 0 ||
@@ -151,7 +157,9 @@ static void handle(struct req *r)
 {
 	/* The catalog is the same for everybody and changes only by import
 	 * (microchat-admin renews the shared cache scope). */
-	if (app_answer_cached(r, "GET", APP_MEMBER, true, cache_req_query_key(r, "catalog"), 0))
+	static const char *const read[] = { "id", "category", "brand", "q", "min_price", "max_price",
+					    "limit", "in_stock", "sort", NULL };
+	if (app_answer_cached(r, "GET", APP_MEMBER, true, cache_req_fields_key(r, "catalog", read), 0))
 		return;
 	struct db *db = app_begin(r, "GET", APP_USER);
 	if (!db || !may_read(r, db))

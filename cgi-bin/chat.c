@@ -22,6 +22,7 @@
 #include "chat/guests.h"
 #include "chat/quota.h"
 #include "chat/stream.h"
+#include "chat/streams.h"
 #include "chat/turn.h"
 #include "core/conf.h"
 #include "core/db.h"
@@ -303,6 +304,9 @@ static bool open_conversation(struct chat *c, const char **conv_model)
 			return false;
 		}
 		int own = conv ? convo_owned(c->db, &r->arena, r->user.id, conv, conv_model) : 1;
+		/* Its replies left by a process that is gone are settled first. */
+		if (own > 0 && conv && streams_settle(c->db, conv) < 0)
+			own = -1;
 		if (own <= 0) {
 			if (own < 0)
 				resp_internal(r, "loading the conversation failed");
@@ -372,6 +376,7 @@ static bool write_turn(struct chat *c)
 	if (!c->model && !c->turn.template_reply)
 		c->model = pool_default_model(r, c->db);
 	c->turn.assistant_id = c->as.id;
+	c->turn.max_streams = r->conf->max_streams_per_user;
 	enum turn_result rc;
 	if (strcmp(c->action, "send") == 0)
 		rc = turn_send(c->db, &r->arena, user, c->model, c->question, &c->quota, &c->turn);
@@ -387,6 +392,9 @@ static bool write_turn(struct chat *c)
 		resp_error(r, 404, "not_found", "no such conversation or message");
 	else if (rc == TURN_QUOTA)
 		quota_refuse(r, &c->quota);
+	else if (rc == TURN_BUSY)
+		resp_error(r, 429, "too_many_streams", "%ld of your replies are being written; wait for one "
+			   "to end, or stop one", c->turn.max_streams);
 	else
 		resp_internal(r, "storing the message failed");
 	return false;
@@ -503,6 +511,6 @@ static void handle(struct req *r)
 
 int main(void)
 {
-	stream_catch_sigterm();
+	stream_catch_signals();
 	return app_main("chat", handle, APP_KIND);
 }

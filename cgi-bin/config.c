@@ -302,6 +302,7 @@ static void delete_user(struct req *r, struct db *db)
 		refused(r, rc);
 		return;
 	}
+	db_forget(db); /* deleted means gone: its conversations leave the WAL too */
 	cache_bump(r->conf, id);
 	resp_json(r, 200, json_pack("{s:b,s:I}", "ok", 1, "user_id", (json_int_t)id));
 }

@@ -10,7 +10,12 @@
 #include "core/req.h"
 #include "core/resp.h"
 
+#include <string.h>
+
 #define MIN_SCORE 0.6
+/* Longer than any place name or address anyone types; the fuzzy match's
+ * cost grows with it. */
+#define Q_MAX 200
 
 /* A visitor reads only what a public assistant answers from. */
 static bool may_read(struct req *r, struct db *db)
@@ -33,8 +38,13 @@ static void handle(struct req *r)
 		resp_error(r, 400, "invalid_input", "limit is 1 to 500");
 		return;
 	}
+	const char *q = req_field(r, "q", NULL);
+	if (q && strlen(q) > Q_MAX) {
+		resp_error(r, 400, "invalid_input", "q must be at most %d bytes", Q_MAX);
+		return;
+	}
 	struct directory_list list;
-	if (directory_search(db, &r->arena, req_field(r, "q", NULL), MIN_SCORE, (int)limit, &list) < 0) {
+	if (directory_search(db, &r->arena, q, MIN_SCORE, (int)limit, &list) < 0) {
 		resp_internal(r, "the directory search failed");
 		return;
 	}

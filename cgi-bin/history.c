@@ -10,10 +10,12 @@
 #include "chat/share.h"
 #include "core/auth.h"
 #include "core/cache_req.h"
+#include "chat/streams.h"
 #include "core/db.h"
 #include "core/req.h"
 #include "core/resp.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define HISTORY_DEFAULT_LIMIT 50
@@ -43,6 +45,21 @@ static void list(struct req *r, struct db *db)
 	resp_json(r, 200, body);
 }
 
+/* A reply still being written changes every few hundred milliseconds:
+ * such an answer is not worth keeping in the cache, and a reader polling
+ * it must reach the database, which settles it if its process is gone. */
+static void keep_only_if_settled(struct req *r, json_t *messages)
+{
+	json_t *m;
+	size_t i;
+	json_array_foreach(messages, i, m)
+	{
+		const char *status = json_string_value(json_object_get(m, "status"));
+		if (status && strcmp(status, "streaming") == 0)
+			r->cache_key = NULL;
+	}
+}
+
 /* The link of a share: the site's address (where /cgi-bin/ lives) and the
  * page that shows it. */
 static json_t *share_json(struct req *r, const char *token)
@@ -64,6 +81,8 @@ static json_t *conversation_json(struct req *r, struct db *db, int64_t id, bool 
 	json_t *c = convo_json(db, r->user.id, id);
 	if (!c)
 		return NULL;
+	if (streams_settle(db, id) < 0)
+		fprintf(stderr, "microchat history: could not settle the abandoned replies of %lld\n", (long long)id);
 	json_t *messages = branch_path_json(db, id);
 	if (!messages || assist_history_attach(db, &r->arena, id, messages) < 0) {
 		json_decref(c);
@@ -87,6 +106,7 @@ static void show(struct req *r, struct db *db, int64_t id, bool changed)
 	} else {
 		if (changed)
 			json_object_set_new(body, "ok", json_true());
+		keep_only_if_settled(r, json_object_get(body, "messages"));
 		resp_json(r, 200, body);
 	}
 }
@@ -162,10 +182,12 @@ static int apply(struct req *r, struct db *db, const char *action, int64_t id)
 	int64_t u = r->user.id;
 	if (strcmp(action, "rename") == 0)
 		return rename_it(r, db, id);
-	if (strcmp(action, "delete") == 0)
-		return convo_delete(db, u, id);
-	if (strcmp(action, "clear") == 0)
-		return convo_clear(db, u, id);
+	/* Deleted means gone: the text is checkpointed out of the WAL too. */
+	if (strcmp(action, "delete") == 0 || strcmp(action, "clear") == 0) {
+		int rc = action[0] == 'd' ? convo_delete(db, u, id) : convo_clear(db, u, id);
+		db_forget(db);
+		return rc;
+	}
 	if (strcmp(action, "pin") == 0 || strcmp(action, "unpin") == 0)
 		return convo_set_pinned(db, u, id, action[0] == 'p');
 	if (strcmp(action, "archive") == 0 || strcmp(action, "unarchive") == 0)
@@ -210,7 +232,8 @@ static void change(struct req *r, struct db *db)
 static void handle(struct req *r)
 {
 	/* Every GET answer is the user's own: kept until their next change. */
-	if (app_answer_cached(r, "GET,POST", APP_USER, false, cache_req_query_key(r, "history"), 0))
+	static const char *const read[] = { "id", "q", "limit", "before", "archived", NULL };
+	if (app_answer_cached(r, "GET,POST", APP_USER, false, cache_req_fields_key(r, "history", read), 0))
 		return;
 	struct db *db = app_begin(r, "GET,POST", APP_USER);
 	if (!db)

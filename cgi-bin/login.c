@@ -9,6 +9,7 @@
 #include "core/db.h"
 #include "core/req.h"
 #include "core/resp.h"
+#include "core/throttle.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -30,7 +31,14 @@ static void log_in(struct req *r, struct db *db)
 		return;
 	}
 	const char *key = accounts_name_key(&r->arena, name);
-	int64_t wait = auth_throttle_wait(r, db, key);
+	/* The attempt counts before the password is checked: parallel
+	 * guesses cannot all pass a count none of them has joined yet. */
+	struct throttle_ticket ticket;
+	int64_t wait = throttle_login(r, db, key, &ticket);
+	if (wait < 0) {
+		resp_internal(r, "recording the login attempt failed");
+		return;
+	}
 	if (wait > 0) {
 		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
 		resp_error(r, 429, "rate_limited", "too many failed logins; try again in %lld seconds",
@@ -45,11 +53,10 @@ static void log_in(struct req *r, struct db *db)
 	/* Always verify, against a dummy hash for an unknown name. */
 	bool ok = auth_verify_password(acc.hash, password) && !acc.disabled;
 	if (!ok) {
-		auth_throttle_fail(r, db, key);
 		resp_error(r, 401, "unauthorized", "wrong username or password");
 		return;
 	}
-	auth_throttle_clear(r, db, key);
+	throttle_login_ok(r, db, key, &ticket);
 	accounts_note_login(db, acc.id);
 	const char *token = auth_session_start(r, db, acc.id);
 	if (!token) {

@@ -22,6 +22,10 @@ BIND=$("$ADMIN" conf bind)
 TIMEOUT=$("$ADMIN" conf llm_timeout)
 IDLE=$((TIMEOUT + 60))
 WORKERS=$("$ADMIN" conf workers)
+# lighttpd buffers a whole request body before it starts a CGI: its own
+# limit (in KiB) is body_limit, rounded up, so a larger body is refused
+# before it is read instead of being spooled to disk first.
+BODY_KB=$(( ($("$ADMIN" conf body_limit) + 1023) / 1024 ))
 
 env_lines() {
 	printf '\t"MICROCHAT_CONF" => "%s",\n' "$MICROCHAT_CONF"
@@ -86,9 +90,10 @@ each_program() {
 }
 
 fill() {
-	sed -e "s|@HTDOCS@|$ROOT/htdocs|g" -e "s|@CGI_DIR@|$ROOT/$BUILD/cgi-bin|g" \
+	sed -e "s|@HTDOCS@|$ROOT/htdocs|g" -e "s|@ERRORS@|$ROOT/conf/errors|g" -e "s|@CGI_DIR@|$ROOT/$BUILD/cgi-bin|g" \
 	    -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@PORT@|$PORT|g" -e "s|@BIND@|$BIND|g" \
-	    -e "s|@IDLE@|$IDLE|g" -e "s|@WORKERS@|$WORKERS|g"
+	    -e "s|@IDLE@|$IDLE|g" -e "s|@WORKERS@|$WORKERS|g" \
+	    -e "s|@BODY_KB@|$BODY_KB|g"
 }
 
 out="$RUN_DIR/lighttpd.conf"

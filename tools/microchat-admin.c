@@ -1,6 +1,7 @@
 /* microchat-admin: the operator's command-line tool (never served: it lives
  * in tools/, not cgi-bin/): schema migrations, seed and CSV imports,
  * settings for scripts and the docs. */
+#include "chat/streams.h"
 #include "core/auth.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -227,12 +228,33 @@ static int cmd_import_offices(struct conf *c, int argc, char **argv)
 	return import_files(c, argc, argv, kinds);
 }
 
+/* Replies left 'streaming' by a chat process that is gone (the server was
+ * killed) become 'partial' with what was saved; make run does this first. */
+static int cmd_settle(struct conf *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct db *db = open_migrated(c);
+	if (!db)
+		return 1;
+	int n, total = 0;
+	while ((n = streams_settle(db, 0)) > 0)
+		total += n;
+	db_close(db);
+	if (n < 0)
+		return 1;
+	if (total)
+		printf("%d replies whose process was gone are now partial\n", total);
+	return 0;
+}
+
 static const struct admin_cmd admin_cmds[] = {
 	{ "conf", "conf KEY              print one effective setting", 1, cmd_conf },
 	{ "env-names", "env-names             list the environment variables that override settings", 0, cmd_env_names },
 	{ "settings-doc", "settings-doc          print the table of every setting (docs/CONFIGURATION.md)", 0,
 	  cmd_settings_doc },
 	{ "migrate", "migrate               create the database or bring it to the current schema", 0, cmd_migrate },
+	{ "settle", "settle                mark replies left streaming by a stopped server as partial", 0, cmd_settle },
 	{ "seed", "seed DIR              load DIR's CSV files into an empty catalog and directory", 1, cmd_seed },
 	{ "import-catalog", "import-catalog FILE... import categories and products CSV files (update by slug, sku)",
 	  1, cmd_import_catalog },
@@ -263,6 +285,7 @@ int main(int argc, char **argv)
 			conf_free(&c);
 			return 1;
 		}
+		cache_check(&c);
 		if (auth_init() < 0)
 			util_die("libsodium failed to initialise");
 		int rc = cmd->run(&c, argc - 2, argv + 2);

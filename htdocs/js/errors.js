@@ -7,6 +7,7 @@ import { dateTime } from './format.js';
 const FRIENDLY = new Set([
   'network', 'rate_limited', 'llm_unavailable', 'llm_timeout', 'unauthorized', 'forbidden',
   'payload_too_large', 'internal', 'not_found', 'bad_response', 'stream_interrupted',
+  'too_many_streams', 'misdirected_request',
 ]);
 
 // Codes whose server message says nothing the translation does not already say.

@@ -57,6 +57,7 @@ export class Bubble {
   update(message) {
     if (message.id !== undefined && message.id !== null) this.node.dataset.id = message.id;
     for (const key of ['versions', 'version_index', 'feedback']) if (key in message) this.data[key] = message[key];
+    if (message.error_code) this.node.dataset.errorCode = message.error_code;
     if (message.status) this.setStatus(message.status);
     else if (!this.node.dataset.status) this.setStatus('done');
     if (this.role === 'user') {
@@ -85,7 +86,9 @@ export class Bubble {
     if (kind) {
       this.badge.className = `badge ${kind}`;
       this.badge.textContent = t(`status.${status}`);
-      this.badge.title = t(`status.${status}.hint`);
+      // A reply cut off because its process ended says so (status partial, error_code interrupted).
+      const interrupted = status === 'partial' && this.node.dataset.errorCode === 'interrupted';
+      this.badge.title = t(interrupted ? 'status.interrupted.hint' : `status.${status}.hint`);
     }
   }
 

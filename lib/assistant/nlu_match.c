@@ -118,7 +118,7 @@ static int match_fuzzy(const struct text_toks *m, const bool *unknown, int i,
 			continue;
 		double r;
 		if (min_ratio > 0) {
-			r = fuzzy_ratio(buf, len, folded_term, tlen);
+			r = fuzzy_ratio_min(buf, len, folded_term, tlen, min_ratio);
 			if (r < min_ratio)
 				continue;
 		} else {

@@ -101,11 +101,16 @@ static double word_value(const struct word_value *list, size_t n, const char *w)
 	return 0;
 }
 
-/* "150.000" 150000, "1,5" 1.5, "1.5" 1.5, "300k" 300 with *k = 1000. */
+/* "150.000" 150000, "1,5" 1.5, "1.5" 1.5, "300k" 300 with *k = 1000.
+ * Whatever the word holds (the tokenizer keeps '.' and ',' only between
+ * two digits, but this does not count on it): every byte written is
+ * checked against clean's size, and a second decimal point, or two
+ * separators in a row, make it no number. */
 static bool parse_digits(const char *s, double *value, double *factor)
 {
 	char clean[32];
 	size_t o = 0, len = strlen(s);
+	bool point = false;
 	*factor = 1;
 	if (len > 1 && s[len - 1] == 'k')
 		*factor = 1e3, len--;
@@ -113,17 +118,21 @@ static bool parse_digits(const char *s, double *value, double *factor)
 		*factor = 1e3, len -= 3;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
+		if (o + 1 >= sizeof(clean))
+			return false;
 		if (c >= '0' && c <= '9') {
-			if (o + 1 >= sizeof(clean))
-				return false;
 			clean[o++] = c;
-		} else if (c == '.' || c == ',') {
+		} else if ((c == '.' || c == ',') && i > 0 && i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '9') {
 			/* a group of exactly three digits after it: a thousands separator */
 			size_t d = 0;
 			while (i + 1 + d < len && s[i + 1 + d] >= '0' && s[i + 1 + d] <= '9')
 				d++;
-			if (d != 3 || (i + 4 < len && s[i + 4] != '.' && s[i + 4] != ','))
-				clean[o++] = '.';
+			if (d == 3 && (i + 4 >= len || s[i + 4] == '.' || s[i + 4] == ','))
+				continue;
+			if (point)
+				return false;
+			point = true;
+			clean[o++] = '.';
 		} else {
 			return false;
 		}

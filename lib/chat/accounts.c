@@ -63,6 +63,13 @@ static enum accounts_result may_register(struct db *db, const struct conf *c, st
 	return ACCOUNTS_OK;
 }
 
+enum accounts_result accounts_may_create(struct db *db, const struct conf *c, struct arena *a,
+					 const char *name)
+{
+	const char *role;
+	return may_register(db, c, a, accounts_name_key(a, name), &role);
+}
+
 /* A new row, or the visitor's own row (guest_id) turned into the account. */
 static enum accounts_result insert_user(struct db *db, const struct conf *c, struct arena *a, int64_t guest_id,
 					const char *name, const char *hash, struct req_user *user)

@@ -31,6 +31,13 @@ bool accounts_name_valid(const char *name);
 /* The key a name is unique under (ASCII letters folded to lower case). */
 const char *accounts_name_key(struct arena *a, const char *name);
 
+/* Whether an account of that name could be created now (registration
+ * open or no account yet, the name free), without writing: the checks to
+ * make before the costly password hash. ACCOUNTS_OK, _CLOSED, _TAKEN or _ERROR;
+ * accounts_create checks again. */
+enum accounts_result accounts_may_create(struct db *db, const struct conf *c, struct arena *a,
+					 const char *name);
+
 /* Create an account with a password hash (lib/core/auth). The first one is
  * the admin and may always be created; later ones only while registration
  * is open. On ACCOUNTS_OK, *user is filled (id, username, role, created_at). */

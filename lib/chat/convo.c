@@ -3,6 +3,7 @@
  * changes of a conversation (title, pin, archive, clear, delete). The rows
  * of a turn are lib/chat/turn's, the tree of versions lib/chat/branch's. */
 #include "chat/convo.h"
+#include "chat/streams.h"
 #include "core/arena.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -49,29 +50,51 @@ char *convo_title_from(struct arena *a, const char *text)
 	return n ? arena_strndup(a, text, n) : arena_strdup(a, "…");
 }
 
-int convo_save_progress(struct db *db, int64_t reply_id, const char *content)
+/* The reply, only while it is still streaming in a conversation of its
+ * user: ?1 reply, ?2 conversation, ?3 user. */
+#define LIVE_REPLY "id = ?1 AND conversation_id = ?2 AND status = 'streaming' AND " \
+	"EXISTS (SELECT 1 FROM conversations c WHERE c.id = ?2 AND c.user_id = ?3)"
+
+int convo_save_progress(struct db *db, const struct convo_reply_ref *ref, const char *content)
 {
-	return db_exec(db, "UPDATE messages SET content = ?2, updated_at = " NOW
-			   " WHERE id = ?1 AND status = 'streaming'", "Is", reply_id, content);
+	return db_exec(db, "UPDATE messages SET content = ?4, updated_at = " NOW " WHERE " LIVE_REPLY,
+		       "IIIs", ref->id, ref->conversation_id, ref->user_id, content);
 }
 
-int convo_finish_reply(struct db *db, int64_t reply_id, const struct convo_reply_end *e)
+static int finish_rows(struct db *db, const struct convo_reply_ref *ref, const struct convo_reply_end *e)
 {
 	/* -1 stands for "unknown" and is stored as NULL. */
-	if (db_exec(db, "UPDATE messages SET content = ?2, status = ?3, error_code = ?4, "
-			"duration_ms = NULLIF(?5, -1), first_token_ms = NULLIF(?6, -1), "
-			"eval_count = ?7, prompt_eval_count = ?8, updated_at = " NOW " WHERE id = ?1",
-		    "IsssIIII", reply_id, e->content, e->status, e->error_code, e->duration_ms,
-		    e->first_token_ms, (int64_t)e->eval_count, (int64_t)e->prompt_eval_count) < 0)
+	if (db_exec(db, "UPDATE messages SET content = ?4, status = ?5, error_code = ?6, "
+			"duration_ms = NULLIF(?7, -1), first_token_ms = NULLIF(?8, -1), "
+			"eval_count = ?9, prompt_eval_count = ?10, updated_at = " NOW " WHERE " LIVE_REPLY,
+		    "IIIsssIIII", ref->id, ref->conversation_id, ref->user_id, e->content, e->status,
+		    e->error_code, e->duration_ms, e->first_token_ms, (int64_t)e->eval_count,
+		    (int64_t)e->prompt_eval_count) < 0)
 		return -1;
-	return db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = "
-			   "(SELECT conversation_id FROM messages WHERE id = ?1)", "I", reply_id);
+	if (db_changes(db) == 1 &&
+	    db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1 AND user_id = ?2",
+		    "II", ref->conversation_id, ref->user_id) < 0)
+		return -1;
+	return streams_end(db, ref->id);
 }
 
-bool convo_cancel_requested(struct db *db, int64_t reply_id)
+int convo_finish_reply(struct db *db, const struct convo_reply_ref *ref, const struct convo_reply_end *e)
+{
+	if (db_begin(db) < 0)
+		return -1;
+	if (finish_rows(db, ref, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
+}
+
+bool convo_cancel_requested(struct db *db, const struct convo_reply_ref *ref)
 {
 	int64_t v = 0;
-	return db_int(db, &v, "SELECT cancel_requested FROM messages WHERE id = ?1", "I", reply_id) == 1 && v;
+	int rc = db_int(db, &v, "SELECT cancel_requested FROM messages WHERE " LIVE_REPLY,
+			"III", ref->id, ref->conversation_id, ref->user_id);
+	return rc == 0 || (rc == 1 && v);
 }
 
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
@@ -82,7 +105,8 @@ int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 		"WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant'", "II", message_id, user_id);
 	if (rc <= 0)
 		return rc;
-	if (db_exec(db, "UPDATE messages SET cancel_requested = 1 WHERE id = ?1", "I", message_id) < 0)
+	if (db_exec(db, "UPDATE messages SET cancel_requested = 1 WHERE id = ?1 AND conversation_id IN "
+			"(SELECT id FROM conversations WHERE user_id = ?2)", "II", message_id, user_id) < 0)
 		return -1;
 	return 1;
 }
@@ -230,10 +254,13 @@ int convo_clear(struct db *db, int64_t user_id, int64_t id)
 	int64_t owned = 0;
 	if (db_int(db, &owned, "SELECT count(*) FROM conversations WHERE id = ?1 AND user_id = ?2",
 		   "II", id, user_id) < 0 ||
-	    (owned && db_exec(db, "DELETE FROM messages WHERE conversation_id = ?1", "I", id) < 0) ||
+	    (owned && db_exec(db, "DELETE FROM messages WHERE conversation_id = ?1 AND EXISTS "
+				  "(SELECT 1 FROM conversations WHERE id = ?1 AND user_id = ?2)", "II", id, user_id) < 0) ||
 	    /* A link to what is gone would show an empty shell: it goes too. */
-	    (owned && db_exec(db, "DELETE FROM shares WHERE conversation_id = ?1", "I", id) < 0) ||
-	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1", "I", id) < 0)) {
+	    (owned && db_exec(db, "DELETE FROM shares WHERE conversation_id = ?1 AND EXISTS "
+				  "(SELECT 1 FROM conversations WHERE id = ?1 AND user_id = ?2)", "II", id, user_id) < 0) ||
+	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1 AND user_id = ?2",
+			      "II", id, user_id) < 0)) {
 		db_rollback(db);
 		return -1;
 	}

@@ -12,6 +12,15 @@
 struct arena;
 struct db;
 
+/* A reply being written, named with its conversation and their owner:
+ * every write of it lands only while it is still that conversation's
+ * streaming reply and the conversation still the user's (one statement). */
+struct convo_reply_ref {
+	int64_t id;
+	int64_t conversation_id;
+	int64_t user_id;
+};
+
 /* The conversation if it exists and belongs to user_id: 1, else 0; -1 on error.
  * *model gets its model (may be NULL). */
 int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, const char **model);
@@ -21,7 +30,7 @@ int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, con
 int convo_assistant(struct db *db, int64_t conversation_id, int64_t *assistant_id);
 
 /* Save the reply so far (status stays "streaming"). */
-int convo_save_progress(struct db *db, int64_t reply_id, const char *content);
+int convo_save_progress(struct db *db, const struct convo_reply_ref *ref, const char *content);
 
 struct convo_reply_end {
 	const char *content;
@@ -30,10 +39,12 @@ struct convo_reply_end {
 	long eval_count, prompt_eval_count;
 	int64_t duration_ms, first_token_ms; /* -1 = unknown */
 };
-int convo_finish_reply(struct db *db, int64_t reply_id, const struct convo_reply_end *e);
+/* In one transaction with the end of its row in lib/chat/streams. */
+int convo_finish_reply(struct db *db, const struct convo_reply_ref *ref, const struct convo_reply_end *e);
 
-/* Whether the user asked to stop this reply. */
-bool convo_cancel_requested(struct db *db, int64_t reply_id);
+/* Whether the reply should stop: the user asked to, or it is no longer
+ * streaming (deleted with its conversation, or settled as abandoned). */
+bool convo_cancel_requested(struct db *db, const struct convo_reply_ref *ref);
 /* Mark a streaming reply of user_id for cancellation: 1 marked, 0 not
  * found (or not the user's), -1 error. *status gets its current status. */
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,

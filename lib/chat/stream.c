@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "chat/stream.h"
 #include "chat/convo.h"
+#include "chat/streams.h"
 #include "core/db.h"
 #include "core/req.h"
 #include "core/resp.h"
@@ -10,27 +11,39 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STREAM_MAX_REPLY (4 * 1024 * 1024)
 #define STREAM_SAVE_EVERY_MS 300
 #define STREAM_PING_EVERY_MS 15000
 
-/* Set by SIGTERM. The chat program runs as plain CGI only (one process
- * per reply), so this flag never outlives the request it is about. */
+/* Set by SIGTERM (the browser went away) and SIGINT (the server stops).
+ * The chat program runs as plain CGI only (one process per reply), so
+ * these flags never outlive the request they are about. */
 static volatile sig_atomic_t stream_client_gone;
+static volatile sig_atomic_t stream_shutdown;
 
-static void on_sigterm(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	stream_client_gone = 1;
+	if (sig == SIGTERM)
+		stream_client_gone = 1;
+	else
+		stream_shutdown = 1;
 }
 
-void stream_catch_sigterm(void)
+void stream_catch_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigterm;
+	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* Every write of the reply names its conversation and owner. */
+static struct convo_reply_ref reply_ref(const struct stream *s)
+{
+	return (struct convo_reply_ref){ s->reply_id, s->conversation_id, s->r->user.id };
 }
 
 void stream_init(struct stream *s, struct req *r, struct db *db, bool sse, const char *prefix)
@@ -44,7 +57,8 @@ void stream_init(struct stream *s, struct req *r, struct db *db, bool sse, const
 	if (prefix && *prefix)
 		buf_puts(&s->reply, prefix);
 	s->saved_len = s->reply.len;
-	s->last_save_ms = s->last_ping_ms = util_mono_ms();
+	s->last_save_ms = s->last_ping_ms = s->last_beat_ms = util_mono_ms();
+	s->server = getppid();
 }
 
 void stream_free(struct stream *s)
@@ -98,24 +112,46 @@ static int on_token(void *ctx, const char *text, size_t len)
 	return 0;
 }
 
+/* The server is stopping: SIGINT, or our parent (lighttpd, which sends
+ * SIGTERM also when only the browser went away) has exited. */
+static bool server_stopping(const struct stream *s)
+{
+	return stream_shutdown || getppid() != s->server;
+}
+
+/* Every few saves, the reply's row says this process still writes it. */
+static void heartbeat(struct stream *s, int64_t now)
+{
+	if (now - s->last_beat_ms < STREAMS_HEARTBEAT_MS)
+		return;
+	s->last_beat_ms = now;
+	streams_heartbeat(s->db, s->reply_id, s->r->user.id);
+}
+
 static int on_tick(void *ctx)
 {
 	struct stream *s = ctx;
 	int64_t now = util_mono_ms();
+	if (server_stopping(s)) {
+		s->interrupted = true;
+		return 1;
+	}
 	if (now - s->last_save_ms < STREAM_SAVE_EVERY_MS)
 		return 0;
 	s->last_save_ms = now;
+	struct convo_reply_ref ref = reply_ref(s);
 	if (s->reply.len != s->saved_len) {
-		convo_save_progress(s->db, s->reply_id, buf_str(&s->reply));
+		convo_save_progress(s->db, &ref, buf_str(&s->reply));
 		s->saved_len = s->reply.len;
 	}
+	heartbeat(s, now);
 	if (s->sse && !s->r->client_gone && now - s->last_ping_ms > STREAM_PING_EVERY_MS) {
 		resp_sse_ping(s->r);
 		s->last_ping_ms = now;
 	}
 	if (stream_client_gone)
 		s->r->client_gone = true;
-	return convo_cancel_requested(s->db, s->reply_id);
+	return convo_cancel_requested(s->db, &ref);
 }
 
 /* ---- the ending ---- */
@@ -160,7 +196,8 @@ static void finish(struct stream *s, const char *status, const char *code, const
 		.eval_count = res ? res->eval_count : 0, .prompt_eval_count = res ? res->prompt_eval_count : 0,
 		.duration_ms = res ? res->total_ms : -1, .first_token_ms = res ? res->first_token_ms : -1,
 	};
-	if (convo_finish_reply(s->db, s->reply_id, &e) < 0)
+	struct convo_reply_ref ref = reply_ref(s);
+	if (convo_finish_reply(s->db, &ref, &e) < 0)
 		fprintf(stderr, "microchat %s: could not store the end of reply %lld\n", s->r->program,
 			(long long)s->reply_id);
 	/* The request log counts the failure whether it was streamed or not. */
@@ -209,6 +246,8 @@ void stream_ask_model(struct stream *s, json_t *messages)
 	}
 	if (res.outcome == LLM_DONE) {
 		finish(s, "done", NULL, NULL, &res);
+	} else if (res.outcome == LLM_STOPPED && s->interrupted) {
+		finish(s, "partial", "interrupted", "the server stopped while the reply was written", &res);
 	} else if (res.outcome == LLM_STOPPED) {
 		finish(s, "stopped", NULL, NULL, &res);
 	} else if (res.tokens > 0 || before > 0) {

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/buf.h"
 #include "models/llm.h"
@@ -37,12 +38,16 @@ struct stream {
 	struct buf reply;
 	size_t saved_len;
 	struct pool_trace trace;
-	int64_t last_save_ms, last_ping_ms;
+	int64_t last_save_ms, last_ping_ms, last_beat_ms;
+	pid_t server;                 /* the parent that started us (lighttpd) */
+	bool interrupted;             /* stopped because the server is stopping */
 };
 
 /* In main(): lighttpd's SIGTERM (the browser went away) stops the writing,
- * never the reply, which is still generated to its end and stored. */
-void stream_catch_sigterm(void);
+ * never the reply, which is still generated to its end and stored; SIGINT
+ * (Ctrl-C of make run reaches the whole process group) stops the reply,
+ * stored as 'partial'. */
+void stream_catch_signals(void);
 
 /* Set up s; prefix is the text the reply starts with (continue), or NULL. */
 void stream_init(struct stream *s, struct req *r, struct db *db, bool sse, const char *prefix);

@@ -4,6 +4,7 @@
 #include "chat/branch.h"
 #include "chat/convo.h"
 #include "chat/quota.h"
+#include "chat/streams.h"
 #include "core/arena.h"
 #include "core/db.h"
 
@@ -63,15 +64,25 @@ static int touch(struct db *db, int64_t user_id, int64_t conv, const char *model
 		       "archived = 0 WHERE id = ?1 AND user_id = ?2", "IIs", conv, user_id, model);
 }
 
-static enum turn_result begin(struct db *db, struct quota *q)
+/* The limits are decided inside the write, so two chats sent at once
+ * cannot both take the last message of the day or the last stream. */
+static enum turn_result limits(struct db *db, int64_t user_id, struct quota *q, const struct turn *t)
+{
+	if (q && q->limited) {
+		if (quota_recount(db, q) < 0)
+			return TURN_ERROR;
+		if (!quota_allows(q))
+			return TURN_QUOTA;
+	}
+	int room = streams_room(db, user_id, t->max_streams);
+	return room < 0 ? TURN_ERROR : room == 0 ? TURN_BUSY : TURN_OK;
+}
+
+static enum turn_result begin(struct db *db, int64_t user_id, struct quota *q, const struct turn *t)
 {
 	if (db_begin(db) < 0)
 		return TURN_ERROR;
-	if (!q || !q->limited)
-		return TURN_OK;
-	/* Counted again inside the write: two chats sent at once cannot both
-	 * take the last message of the day. */
-	enum turn_result rc = quota_recount(db, q) < 0 ? TURN_ERROR : quota_allows(q) ? TURN_OK : TURN_QUOTA;
+	enum turn_result rc = limits(db, user_id, q, t);
 	if (rc != TURN_OK)
 		db_rollback(db);
 	return rc;
@@ -100,7 +111,8 @@ static enum turn_result add_reply(struct db *db, int64_t user_id, struct turn *t
 	enum turn_result rc = written(insert_message(db, user_id, t->conversation_id, t->user_message_id,
 						     "assistant", content, t->template_reply ? NULL : model,
 						     "streaming", &t->reply_id));
-	if (rc == TURN_OK && (branch_switch(db, user_id, t->conversation_id, t->reply_id) < 0 ||
+	if (rc == TURN_OK && (streams_add(db, t->reply_id, user_id) < 0 ||
+			      branch_switch(db, user_id, t->conversation_id, t->reply_id) < 0 ||
 			      touch(db, user_id, t->conversation_id, model) < 0))
 		rc = TURN_ERROR;
 	return rc;
@@ -121,7 +133,7 @@ static enum turn_result new_conversation(struct db *db, struct arena *a, int64_t
 enum turn_result turn_send(struct db *db, struct arena *a, int64_t user_id, const char *model,
 			   const char *text, struct quota *q, struct turn *t)
 {
-	enum turn_result rc = begin(db, q);
+	enum turn_result rc = begin(db, user_id, q, t);
 	if (rc != TURN_OK)
 		return rc;
 	t->history_id = 0;
@@ -140,7 +152,7 @@ enum turn_result turn_send(struct db *db, struct arena *a, int64_t user_id, cons
 enum turn_result turn_regenerate(struct db *db, int64_t user_id, const struct turn_target *reply,
 				 const char *model, struct quota *q, struct turn *t)
 {
-	enum turn_result rc = begin(db, q);
+	enum turn_result rc = begin(db, user_id, q, t);
 	if (rc != TURN_OK)
 		return rc;
 	t->conversation_id = reply->conversation_id;
@@ -152,7 +164,7 @@ enum turn_result turn_regenerate(struct db *db, int64_t user_id, const struct tu
 enum turn_result turn_continue(struct db *db, int64_t user_id, const struct turn_target *reply,
 			       const char *model, struct quota *q, struct turn *t)
 {
-	enum turn_result rc = begin(db, q);
+	enum turn_result rc = begin(db, user_id, q, t);
 	if (rc != TURN_OK)
 		return rc;
 	t->conversation_id = reply->conversation_id;
@@ -164,7 +176,7 @@ enum turn_result turn_continue(struct db *db, int64_t user_id, const struct turn
 enum turn_result turn_edit(struct db *db, int64_t user_id, const struct turn_target *question,
 			   const char *text, const char *model, struct quota *q, struct turn *t)
 {
-	enum turn_result rc = begin(db, q);
+	enum turn_result rc = begin(db, user_id, q, t);
 	if (rc != TURN_OK)
 		return rc;
 	t->conversation_id = question->conversation_id;

@@ -5,8 +5,8 @@
  *   regenerate  a new version of a reply, to the same question;
  *   edit        a new version of a question, and its reply;
  *   continue    a new version of a cut-off reply that starts with its text.
- * The new reply has status "streaming" and is on the current path; the
- * earlier versions stay reachable (lib/chat/branch). */
+ * The new reply has status "streaming", its row in lib/chat/streams, and is
+ * on the current path; the earlier versions stay reachable (lib/chat/branch). */
 #ifndef MC_TURN_H
 #define MC_TURN_H
 
@@ -40,6 +40,7 @@ struct turn {
 	int64_t conversation_id;  /* send: 0 on input for a new conversation */
 	int64_t assistant_id;     /* on input: a new conversation's assistant (0: none) */
 	bool template_reply;      /* on input: the reply is written without a model (model NULL) */
+	long max_streams;         /* on input: replies the user may have generated at once (0: any) */
 	int64_t user_message_id;  /* the question the new reply answers */
 	int64_t reply_id;
 	int64_t history_id;       /* the message before the question (0: none) */
@@ -50,6 +51,7 @@ enum turn_result {
 	TURN_OK,
 	TURN_NOT_FOUND,   /* the conversation or message is gone, or not the user's */
 	TURN_QUOTA,       /* the quota was used up meanwhile */
+	TURN_BUSY,        /* the user has max_streams replies being generated */
 	TURN_ERROR,       /* database error, logged */
 };
 

@@ -8,6 +8,7 @@
 #include "core/cache_req.h"
 #include "core/conf.h"
 #include "core/db.h"
+#include "core/hosts.h"
 #include "core/io.h"
 #include "core/io_fcgi.h"
 #include "core/metrics.h"
@@ -39,6 +40,7 @@ static void app_reload_conf(struct app *app)
 {
 	conf_free(&app->conf);
 	app->conf_ok = conf_load(&app->conf, NULL) == 0;
+	cache_check(&app->conf);
 	/* A new file may name another database. */
 	db_close(app->db);
 	app->db = NULL;
@@ -193,6 +195,15 @@ bool app_answer_cached(struct req *r, const char *methods, enum app_need need, b
 	return cache_req_answer(r, shared, key, ttl_ms, known);
 }
 
+/* The operator sees which name was refused, the client what to ask for. */
+static void refuse_host(struct req *r)
+{
+	fprintf(stderr, "microchat %s: refused Host '%.100s': not in allowed_hosts, nor public_url's host\n",
+		r->program, r->host);
+	resp_error(r, 421, "misdirected_request", "this server does not answer to that host name; "
+		   "its administrator lists the names it answers to in allowed_hosts or public_url");
+}
+
 /* Answer one request and record it: before a worker finishes the answer
  * (FCGX_Finish) and before a CGI's output ends, so that a client who got to
  * the end of an answer finds it counted in /cgi-bin/stats. */
@@ -206,6 +217,8 @@ static void serve_one(struct app *app, struct req *r, struct io *io, app_handler
 	app->current = r;
 	if (!app->conf_ok)
 		resp_internal(r, "the configuration file has errors (see above)");
+	else if (!hosts_allowed(r))
+		refuse_host(r);
 	else if (req_is_post(r) && !auth_origin_ok(r))
 		resp_error(r, 403, "forbidden", "cross-origin request refused");
 	else
@@ -268,6 +281,7 @@ int app_main(const char *program, app_handler handle, int flags)
 	app.flags = flags;
 	spool_writer_init(&app.spool);
 	app.conf_ok = conf_load(&app.conf, NULL) == 0;
+	cache_check(&app.conf);
 	app_signals(io_fcgi_available());
 	if (auth_init() < 0)
 		util_die("libsodium failed to initialise");
@@ -275,6 +289,7 @@ int app_main(const char *program, app_handler handle, int flags)
 	if (!io_fcgi_available()) {
 		struct io io;
 		io_cgi_init(&io);
+		io.write_timeout_ms = app.conf.write_timeout_s * 1000;
 		serve_one(&app, &r, &io, handle);
 	} else if (flags & APP_CGI_ONLY) {
 		fprintf(stderr, "microchat %s: runs as plain CGI only (mod_cgi), not as a FastCGI worker\n",

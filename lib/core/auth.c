@@ -1,5 +1,5 @@
 /* auth: Argon2id passwords, random session tokens stored as hashes, the
- * session cookie, the Origin check and login throttling (libsodium). */
+ * session cookie and the Origin check (libsodium). */
 #include "core/auth.h"
 #include "core/cache.h"
 #include "core/cache_req.h"
@@ -73,11 +73,14 @@ const char *auth_password_problem(const char *password)
 
 /* ---- sessions ---- */
 
+/* Under HTTPS the cookie is __Host-session: the browser then keeps it only
+ * if it is Secure, for Path=/ and without a Domain, so no other site (a
+ * sibling subdomain, a plain-HTTP page) can set or overwrite it. */
 static void set_cookie(struct req *r, const char *value, long max_age)
 {
 	resp_header(r, arena_printf(&r->arena,
-		"Set-Cookie: session=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
-		value, max_age, r->https ? "; Secure" : ""));
+		"Set-Cookie: %s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+		r->https ? "__Host-session" : "session", value, max_age, r->https ? "; Secure" : ""));
 }
 
 const char *auth_session_start(struct req *r, struct db *db, int64_t user_id)
@@ -108,6 +111,8 @@ const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, lon
 int auth_session_end(struct req *r, struct db *db)
 {
 	set_cookie(r, "", 0);
+	if (r->https) /* a cookie of an earlier version, too */
+		resp_header(r, "Set-Cookie: session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure");
 	if (!r->user.session_id)
 		return 0;
 	if (r->user.token) {
@@ -129,7 +134,8 @@ static const char *request_token(struct req *r)
 			a++;
 		return *a ? a : NULL;
 	}
-	return req_cookie(r, "session");
+	const char *host_cookie = req_cookie(r, "__Host-session");
+	return host_cookie ? host_cookie : req_cookie(r, "session");
 }
 
 /* A session's last use, to the nearest five minutes: a write at most that
@@ -254,56 +260,4 @@ bool auth_origin_ok(const struct req *r)
 	const char *host;
 	size_t n = origin_host(r->origin, &host);
 	return n == strlen(r->host) && strncasecmp(host, r->host, n) == 0;
-}
-
-/* ---- throttling ---- */
-
-static int64_t wait_for(struct db *db, const char *key, int64_t now, long window, long max)
-{
-	int64_t count = 0, oldest = now;
-	sqlite3_stmt *st = db_query(db,
-		"SELECT count(*), min(at) FROM (SELECT at FROM login_failures "
-		"WHERE key = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)",
-		"sIi", key, now - window, (int)max);
-	if (st && db_step(st) == SQLITE_ROW) {
-		count = sqlite3_column_int64(st, 0);
-		oldest = sqlite3_column_int64(st, 1);
-	}
-	if (st)
-		sqlite3_reset(st);
-	if (count < max)
-		return 0;
-	int64_t wait = oldest + window - now;
-	return wait > 0 ? wait : 1;
-}
-
-int64_t auth_throttle_wait(struct req *r, struct db *db, const char *username_key)
-{
-	const struct conf *c = r->conf;
-	int64_t now = util_now_ms() / 1000;
-	const char *ukey = arena_printf(&r->arena, "user:%s", username_key);
-	const char *akey = arena_printf(&r->arena, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	int64_t a = wait_for(db, ukey, now, c->login_window_seconds, c->login_max_failures);
-	int64_t b = wait_for(db, akey, now, c->login_window_seconds, c->login_max_failures_ip);
-	return a > b ? a : b;
-}
-
-void auth_throttle_fail(struct req *r, struct db *db, const char *username_key)
-{
-	int64_t now = util_now_ms() / 1000;
-	const char *ukey = arena_printf(&r->arena, "user:%s", username_key);
-	const char *akey = arena_printf(&r->arena, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	if (db_begin(db) < 0)
-		return;
-	db_exec(db, "INSERT INTO login_failures(key, at) VALUES (?1, ?3), (?2, ?3)", "ssI",
-		ukey, akey, now);
-	db_exec(db, "DELETE FROM login_failures WHERE at < ?1", "I",
-		now - r->conf->login_window_seconds);
-	db_commit(db);
-}
-
-void auth_throttle_clear(struct req *r, struct db *db, const char *username_key)
-{
-	db_exec(db, "DELETE FROM login_failures WHERE key = ?1", "s",
-		arena_printf(&r->arena, "user:%s", username_key));
 }

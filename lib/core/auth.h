@@ -1,5 +1,6 @@
 /* auth: Argon2id passwords, random session tokens stored as hashes, the
- * session cookie, the Origin check and login throttling (libsodium). */
+ * session cookie and the Origin check (libsodium). Login throttling is
+ * lib/core/throttle. */
 #ifndef MC_AUTH_H
 #define MC_AUTH_H
 
@@ -47,11 +48,6 @@ bool auth_require_member(struct req *r, struct db *db);
 
 /* docs/API.md: a state-changing request whose Origin names another host is refused. */
 bool auth_origin_ok(const struct req *r);
-
-/* Login throttling. Seconds the caller must wait (0 = may try). */
-int64_t auth_throttle_wait(struct req *r, struct db *db, const char *username_key);
-void auth_throttle_fail(struct req *r, struct db *db, const char *username_key);
-void auth_throttle_clear(struct req *r, struct db *db, const char *username_key);
 
 /* JSON object {"id","username","role","created_at"} for r->user. */
 struct json_t;

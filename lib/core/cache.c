@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "core/cache.h"
 #include "core/arena.h"
+#include "core/cache_usage.h"
 #include "core/conf.h"
 #include "core/util.h"
 
@@ -29,6 +30,46 @@
 bool cache_on(const struct conf *c)
 {
 	return c && c->cache_max_age_s > 0 && c->db_path && *c->db_path;
+}
+
+/* A folder no one but this user (or root, for the one above) may change:
+ * ours, or root's, and not writable by group or others unless sticky.
+ * NULL, or what is wrong with it. */
+static const char *folder_problem(const char *path, bool ours_only)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? NULL : "cannot be examined";
+	if (!S_ISDIR(st.st_mode))
+		return "is not a folder";
+	if (st.st_uid != geteuid() && (ours_only || st.st_uid != 0))
+		return "belongs to another user";
+	if ((st.st_mode & 022) && (ours_only || !(st.st_mode & S_ISVTX)))
+		return "may be written by group or others";
+	return NULL;
+}
+
+void cache_check(struct conf *c)
+{
+	char root[CACHE_ROOT_MAX], parent[CACHE_ROOT_MAX];
+	if (!cache_on(c) || cache_root(c, root) < 0)
+		return;
+	snprintf(parent, sizeof(parent), "%s", root);
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		*(slash == parent ? slash + 1 : slash) = '\0';
+	else
+		snprintf(parent, sizeof(parent), ".");
+	const char *why = folder_problem(root, true), *which = root;
+	if (!why) {
+		why = folder_problem(parent, false);
+		which = parent;
+	}
+	if (!why)
+		return;
+	fprintf(stderr, "microchat cache: %s %s: running without the read cache "
+		"(make it yours with mode 0700, or set cache_dir to such a folder)\n", which, why);
+	c->cache_max_age_s = 0;
 }
 
 int cache_root(const struct conf *c, char out[CACHE_ROOT_MAX])
@@ -207,31 +248,51 @@ static int entry_path(const struct cache_scope *s, const char *key, char out[CAC
 	return n > 0 && n < CACHE_PATH_MAX ? 0 : -1;
 }
 
+/* An entry's file (not the generation, not a temporary file). */
+static bool is_entry(const char *name)
+{
+	return name[0] != '.' && strcmp(name, "gen") != 0;
+}
+
 /* Remove what no reader can ask for any more: entries of other generations
  * than gen (NULL: look at the age only), entries and temporary files older than
  * max_age_s (an entry never outlives cache_max_age_s; a temporary file that
- * old was left by a process that died mid-write). */
-static void sweep(const char *dir, const char *gen, long max_age_s)
+ * old was left by a process that died mid-write). Returns the bytes of the
+ * entries removed, and adds those kept to *kept (when not NULL). */
+static long long sweep_counted(const char *dir, const char *gen, long max_age_s, long long *kept)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return;
+		return 0;
 	time_t now = time(NULL);
 	struct dirent *e;
 	char path[CACHE_PATH_MAX + 300];
+	long long removed = 0;
 	while ((e = readdir(d))) {
 		const char *name = e->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "gen") == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		struct stat st;
+		if (lstat(path, &st) < 0)
+			continue;
 		bool stale_gen = gen && name[0] != '.' && strncmp(name, gen, CACHE_GEN_LEN) != 0;
-		if (stale_gen)
-			unlink(path);
-		else if (lstat(path, &st) == 0 && now - st.st_mtime > max_age_s)
-			unlink(path);
+		if ((stale_gen || now - st.st_mtime > max_age_s) && unlink(path) == 0)
+			removed += is_entry(name) ? (long long)st.st_size : 0;
+		else if (kept && is_entry(name))
+			*kept += (long long)st.st_size;
 	}
 	closedir(d);
+	return removed;
+}
+
+/* A scope's sweep, its removed entries taken off the cache's count. */
+static void sweep(const struct conf *c, const char *dir, const char *gen, long max_age_s)
+{
+	char root[CACHE_ROOT_MAX];
+	long long removed = sweep_counted(dir, gen, max_age_s, NULL);
+	if (removed > 0 && cache_root(c, root) == 0)
+		cache_usage_add(root, -removed);
 }
 
 /* The age past which sweep removes a file of a scope: no entry outlives
@@ -246,7 +307,52 @@ static long sweep_age(const struct conf *c)
 static void sweep_sometimes(const struct conf *c, const char *dir, const char *gen)
 {
 	if (randombytes_uniform(CACHE_SWEEP_EVERY) == 0)
-		sweep(dir, gen, sweep_age(c));
+		sweep(c, dir, gen, sweep_age(c));
+}
+
+/* Sweep every scope and count what stays: the cache's true size. */
+static void recount(const struct conf *c, const char *root)
+{
+	DIR *d = opendir(root);
+	if (!d)
+		return;
+	long long kept = 0;
+	struct dirent *e;
+	char dir[CACHE_PATH_MAX], gen[CACHE_GEN_LEN + 1];
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		/* Scopes: "all" and "u<id>"; "t" holds session tokens, not entries. */
+		if (strcmp(name, "all") != 0 && !(name[0] == 'u' && name[1] >= '0' && name[1] <= '9'))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", root, name);
+		sweep_counted(dir, read_gen(dir, gen) == 0 ? gen : "-", sweep_age(c), &kept);
+	}
+	closedir(d);
+	cache_usage_set(root, kept);
+}
+
+/* Room for n more bytes under cache_max_mb: 0, or -1 (not kept). */
+static int make_room(const struct conf *c, long long n)
+{
+	char root[CACHE_ROOT_MAX];
+	long long cap = (long long)c->cache_max_mb << 20;
+	bool due;
+	if (cache_root(c, root) < 0)
+		return -1;
+	if (cache_usage_reserve(root, cap, n, &due) == 0)
+		return 0;
+	if (!due)
+		return -1;
+	recount(c, root);
+	return cache_usage_reserve(root, cap, n, &due);
+}
+
+/* An entry that was not written after all, or that a new one replaced. */
+static void unreserve(const struct conf *c, long long n)
+{
+	char root[CACHE_ROOT_MAX];
+	if (n > 0 && cache_root(c, root) == 0)
+		cache_usage_add(root, -n);
 }
 
 char *cache_get(const struct conf *c, const struct cache_scope *s, const char *key,
@@ -293,10 +399,15 @@ void cache_put(const struct conf *c, const struct cache_scope *s, const char *ke
 	int64_t max = (int64_t)c->cache_max_age_s * 1000;
 	int64_t expires = util_now_ms() + (ttl_ms > 0 && ttl_ms < max ? ttl_ms : max);
 	int hn = snprintf(head, sizeof(head), "%lld\n", (long long)expires);
-	char *data = xmalloc((size_t)hn + len);
+	long long size = (long long)hn + (long long)len;
+	if (make_room(c, size) < 0)
+		return; /* the cache is full: the answer is simply not kept */
+	struct stat old;
+	long long replaced = stat(path, &old) == 0 ? (long long)old.st_size : 0;
+	char *data = xmalloc((size_t)size);
 	memcpy(data, head, (size_t)hn);
 	memcpy(data + hn, body, len);
-	replace_file(s->dir, path, data, (size_t)hn + len);
+	unreserve(c, replace_file(s->dir, path, data, (size_t)size) == 0 ? replaced : size);
 	free(data);
 	sweep_sometimes(c, s->dir, s->gen);
 }
@@ -312,7 +423,7 @@ void cache_bump(const struct conf *c, int64_t user_id)
 		return; /* nothing was ever cached for this scope */
 	new_gen(gen);
 	if (replace_file(dir, path, gen, CACHE_GEN_LEN) == 0) {
-		sweep(dir, gen, sweep_age(c));
+		sweep(c, dir, gen, sweep_age(c));
 		return;
 	}
 	/* Without a generation no entry is read and the next reader makes a
@@ -321,7 +432,7 @@ void cache_bump(const struct conf *c, int64_t user_id)
 		fprintf(stderr, "microchat cache: cannot renew %s (%s): remove %s by hand\n",
 			path, strerror(errno), dir);
 	else
-		sweep(dir, "-", CACHE_TMP_STALE_S); /* "-" starts no generation: every entry goes */
+		sweep(c, dir, "-", CACHE_TMP_STALE_S); /* "-" starts no generation: every entry goes */
 }
 
 static int token_path(const struct conf *c, const char *token_hash, char out[CACHE_PATH_MAX])
@@ -383,7 +494,7 @@ void cache_token_write(const struct conf *c, const char *token_hash, int64_t use
 	 * rewritten, if at all, while it is used: older ones are of sessions
 	 * that have ended. */
 	if (randombytes_uniform(CACHE_SWEEP_EVERY * 4) == 0)
-		sweep(dir, NULL, c->session_days * 86400);
+		sweep_counted(dir, NULL, c->session_days * 86400, NULL); /* tokens are not counted */
 }
 
 void cache_token_forget(const struct conf *c, const char *token_hash)
@@ -411,6 +522,8 @@ int cache_clear(const struct conf *c)
 	struct stat st;
 	if (lstat(root, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
+	if (folder_problem(root, true))
+		return 0; /* not ours to empty (cache_check said why): it is never read */
 	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	return lstat(root, &st) < 0 && errno == ENOENT ? 0 : -1;
 }

@@ -32,6 +32,13 @@ struct cache_scope {
 
 /* False when cache_max_age_s is 0 (the cache is off). */
 bool cache_on(const struct conf *c);
+/* Whether the cache folder can be trusted (another local user must not be
+ * able to plant a session snapshot or an answer): it belongs to this user
+ * and no one else may write in it, nor in the folder that holds it (unless
+ * that one is sticky, as /tmp is). When not, the reason goes to stderr and
+ * the process runs without a cache (c->cache_max_age_s = 0). Once per
+ * configuration read (lib/core/app, microchat-admin). */
+void cache_check(struct conf *c);
 /* The directory of the cache: cache_dir, or the database path + "-cache". */
 int cache_root(const struct conf *c, char out[CACHE_ROOT_MAX]);
 
@@ -43,7 +50,8 @@ int cache_scope_open(const struct conf *c, int64_t user_id, struct cache_scope *
  * the scope's generation or it has expired. key: [A-Za-z0-9_.-], short. */
 char *cache_get(const struct conf *c, const struct cache_scope *s, const char *key,
 		struct arena *a, size_t *len);
-/* File body under key; kept at most ttl_ms (and never past cache_max_age_s). */
+/* File body under key; kept at most ttl_ms (and never past cache_max_age_s),
+ * and only while the entries stay within cache_max_mb (lib/core/cache_usage). */
 void cache_put(const struct conf *c, const struct cache_scope *s, const char *key,
 	       const char *body, size_t len, int64_t ttl_ms);
 

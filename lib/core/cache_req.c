@@ -106,12 +106,26 @@ void cache_req_store(struct req *r)
 		cache_put(r->conf, s, r->cache_key, r->answer, r->answer_len, r->cache_ttl_ms);
 }
 
-const char *cache_req_query_key(struct req *r, const char *prefix)
+const char *cache_req_fields_key(struct req *r, const char *prefix, const char *const *fields)
 {
+	struct req_error err;
+	/* A body's fields would count too; a query that does not parse is
+	 * refused by app_accept. Neither is kept. */
+	if (r->content_length > 0 || req_parse(r, &err) < 0)
+		return NULL;
+	crypto_generichash_state st;
 	unsigned char h[16];
 	char hex[sizeof(h) * 2 + 1];
-	const char *q = r->query ? r->query : "";
-	crypto_generichash(h, sizeof(h), (const unsigned char *)q, strlen(q), NULL, 0);
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	for (const char *const *f = fields; *f; f++) {
+		const char *v = req_field(r, *f, NULL);
+		/* "name=value" and a NUL, or "name" and \1 when absent. */
+		crypto_generichash_update(&st, (const unsigned char *)*f, strlen(*f));
+		crypto_generichash_update(&st, (const unsigned char *)(v ? "=" : "\1"), 1);
+		if (v)
+			crypto_generichash_update(&st, (const unsigned char *)v, strlen(v) + 1);
+	}
+	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	return arena_printf(&r->arena, "%s-%s", prefix, hex);
 }

@@ -24,7 +24,11 @@ bool cache_req_answer(struct req *r, bool shared, const char *key, int64_t ttl_m
 /* After the handler: store the answer cache_req_answer asked for. */
 void cache_req_store(struct req *r);
 
-/* A key for an answer that depends on the query string. */
-const char *cache_req_query_key(struct req *r, const char *prefix);
+/* A key for an answer that depends on the query string: built from the
+ * fields the program reads (a NULL-terminated list) and nothing else, so
+ * that a field it ignores (?n=1, ?n=2...) never makes a new entry. NULL
+ * (nothing is kept) for a request with a body or a query that does not
+ * parse. */
+const char *cache_req_fields_key(struct req *r, const char *prefix, const char *const *fields);
 
 #endif

@@ -118,6 +118,23 @@ static const struct conf_key conf_keys[] = {
 	    CONF_INT, "0", 0, 1000000000, CONF_ADMIN, "messages a visitor may send per day (0: no limit)"),
 	KEY(quota_guest_tokens_per_day, "quota_guest_tokens_per_day", "QUOTA_GUEST_TOKENS_PER_DAY", CONF_INT,
 	    "0", 0, 1000000000, CONF_ADMIN, "model output tokens a visitor may use per day (0: no limit)"),
+	/* Integrity and abuse limits: what each defends is in docs/SECURITY.md. */
+	INT(max_streams_per_user, "max_streams_per_user", "MAX_STREAMS_PER_USER", "3", 1, 1000,
+	    "replies generated at once for one user (one more: 429 too_many_streams)"),
+	INT(write_timeout_s, "write_timeout_s", "WRITE_TIMEOUT_S", "30", 1, 3600,
+	    "seconds an answer waits on a client that stopped reading before it counts as gone"),
+	INT(cache_max_mb, "cache_max_mb", "CACHE_MAX_MB", "64", 1, 1048576,
+	    "largest size of the read cache in MiB (beyond it answers are not kept)"),
+	INT(health_probe_ms, "health_probe_ms", "HEALTH_PROBE_MS", "5000", 100, 3600000,
+	    "health probes each backend at most this often; other calls answer from the last probe"),
+	INT(register_max_per_ip, "register_max_per_ip", "REGISTER_MAX_PER_IP", "10", 1, 1000000,
+	    "registrations one address may attempt in the registration window"),
+	INT(register_window_seconds, "register_window_seconds", "REGISTER_WINDOW_SECONDS", "3600", 1, 604800,
+	    "the registration throttle's window"),
+	TEXT(allowed_hosts, "allowed_hosts", "ALLOWED_HOSTS", "localhost, 127.0.0.1, [::1]",
+	     "host names the site answers to, comma-separated (the Host header's port is ignored; * allows any)"),
+	TEXT(public_url, "public_url", "PUBLIC_URL", "",
+	     "the address users reach the site at (https://chat.example.org/); its host is allowed too"),
 };
 
 const struct conf_key *conf_key_at(size_t i)

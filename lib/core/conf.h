@@ -64,6 +64,15 @@ struct conf {
 	long quota_user_tokens_per_day;
 	long quota_guest_messages_per_day;
 	long quota_guest_tokens_per_day;
+	/* Integrity and abuse limits (docs/SECURITY.md). */
+	long max_streams_per_user;  /* replies generated at once for one user */
+	long write_timeout_s;       /* a client that stops reading is gone after this */
+	long cache_max_mb;          /* the read cache's size cap */
+	long health_probe_ms;       /* health probes a backend at most this often */
+	long register_max_per_ip;   /* registrations per address in the window */
+	long register_window_seconds;
+	char *allowed_hosts;        /* Host names served, comma-separated; "*" any */
+	char *public_url;           /* where users reach the site; its host is allowed */
 };
 
 enum conf_kind {

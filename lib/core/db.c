@@ -1,11 +1,14 @@
 /* db: the SQLite connection, cached prepared statements with bound values,
  * small one-value helpers, short write transactions and migrations. */
+#define _POSIX_C_SOURCE 200809L
 #include "core/db.h"
 #include "core/arena.h"
 #include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DB_CACHE_SIZE 128
 
@@ -59,29 +62,68 @@ void db_on_commit(struct db *db, db_commit_fn fn, void *ctx)
 	db->on_commit_ctx = ctx;
 }
 
-struct db *db_open(const char *path)
+/* The database and its -wal and -shm files are readable by their owner
+ * only, whatever the umask (SQLite gives the other two the database's
+ * mode); one made by an older version with a wider mode is narrowed. */
+static void db_private_files(const char *path)
 {
-	struct db *db = xcalloc(1, sizeof(*db));
-	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				 SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "microchat db: cannot open %s: %s\n", path,
-			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		db_close(db);
-		return NULL;
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char file[4096];
+	struct stat st;
+	for (size_t i = 0; i < MC_ARRAY_LEN(suffix); i++) {
+		snprintf(file, sizeof(file), "%s%s", path, suffix[i]);
+		if (stat(file, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 077))
+			chmod(file, st.st_mode & 0700);
 	}
+}
+
+/* secure_delete: a deleted row's bytes are overwritten, not left in free
+ * pages (with the checkpoint of db_forget, "deleted" means gone). */
+static int db_configure(struct db *db)
+{
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_wal_hook(db->h, db_wal_hook, db);
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+			      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON;";
 	if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
 		db_log(db, "setting pragmas", pragmas);
+		return -1;
+	}
+	return 0;
+}
+
+struct db *db_open(const char *path)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	/* A new database (and the WAL the pragmas create) is made 0600. */
+	mode_t old_mask = umask(077);
+	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				 SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		umask(old_mask);
+		fprintf(stderr, "microchat db: cannot open %s: %s\n", path,
+			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		db_close(db);
 		return NULL;
 	}
+	rc = db_configure(db);
+	umask(old_mask);
+	if (rc < 0) {
+		db_close(db);
+		return NULL;
+	}
+	db_private_files(path);
 	return db;
+}
+
+void db_forget(struct db *db)
+{
+	/* What the WAL still holds of deleted rows goes into the database
+	 * (where secure_delete zeroed them) and the WAL is cut to nothing. */
+	if (sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+		db_log(db, "checkpoint after a delete", "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 void db_close(struct db *db)
@@ -289,33 +331,57 @@ int db_schema_version(struct db *db)
 	return (int)v;
 }
 
-static int db_apply(struct db *db, const struct db_migration *m, FILE *log)
+/* A migration may rebuild a table (new table, copy, drop, rename), which
+ * must not cascade: foreign keys are off while it runs (they cannot be
+ * switched inside a transaction) and checked before it commits. */
+static int db_apply_sql(struct db *db, const struct db_migration *m)
 {
 	char *err = NULL;
+	if (sqlite3_exec(db->h, m->sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "microchat db: migration %03d_%s failed: %s\n", m->version, m->name,
+			err ? err : sqlite3_errmsg(db->h));
+		sqlite3_free(err);
+		return -1;
+	}
+	int64_t broken = 0;
+	if (db_int(db, &broken, "SELECT count(*) FROM pragma_foreign_key_check", "") != 1 || broken) {
+		fprintf(stderr, "microchat db: migration %03d_%s leaves %lld rows pointing nowhere\n",
+			m->version, m->name, (long long)broken);
+		return -1;
+	}
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+	if (sqlite3_exec(db->h, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+		db_log(db, "recording the schema version", pragma);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 applied, 0 taken already by another process, -1 failed. */
+static int db_apply_locked(struct db *db, const struct db_migration *m)
+{
 	if (db_begin(db) < 0)
 		return -1;
 	/* Another process may have taken this step since the version was
 	 * read: under the write lock, the file says. */
 	int now = db_schema_version(db);
-	if (now < 0 || now >= m->version) {
-		db_rollback(db);
+	if (now < 0 || now >= m->version)
 		return now < 0 ? -1 : 0;
-	}
-	if (sqlite3_exec(db->h, m->sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "microchat db: migration %03d_%s failed: %s\n", m->version, m->name,
-			err ? err : sqlite3_errmsg(db->h));
-		sqlite3_free(err);
-		db_rollback(db);
+	if (db_apply_sql(db, m) < 0 || db_commit(db) < 0)
 		return -1;
-	}
-	char pragma[64];
-	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
-	if (sqlite3_exec(db->h, pragma, NULL, NULL, NULL) != SQLITE_OK || db_commit(db) < 0) {
-		db_log(db, "recording the schema version", pragma);
-		db_rollback(db);
+	return 1;
+}
+
+static int db_apply(struct db *db, const struct db_migration *m, FILE *log)
+{
+	sqlite3_exec(db->h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+	int rc = db_apply_locked(db, m);
+	db_rollback(db);
+	sqlite3_exec(db->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	if (rc < 0)
 		return -1;
-	}
-	if (log)
+	if (rc == 1 && log)
 		fprintf(log, "applied migration %03d_%s\n", m->version, m->name);
 	return 0;
 }

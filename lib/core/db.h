@@ -11,9 +11,13 @@
 struct arena;
 struct db;
 
-/* Open with WAL, busy_timeout, foreign keys and the defensive flag.
- * Returns NULL (and the reason on stderr) when the file cannot be opened. */
+/* Open with WAL, busy_timeout, foreign keys, secure_delete and the
+ * defensive flag; the files are made (or narrowed to) 0600. Returns NULL
+ * (and the reason on stderr) when the file cannot be opened. */
 struct db *db_open(const char *path);
+/* After deleting what a user asked to forget: the WAL checkpointed and
+ * truncated, so the deleted bytes are in neither file. */
+void db_forget(struct db *db);
 void db_close(struct db *db);
 /* Call fn(ctx) after every commit that changed the database (NULL: none). */
 typedef void (*db_commit_fn)(void *ctx);

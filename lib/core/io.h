@@ -13,6 +13,10 @@ struct io {
 	/* Write all n bytes; returns 0, or -1 when the client is gone. */
 	int (*write)(void *ctx, const char *src, size_t n);
 	int (*flush)(void *ctx);
+	/* Longest a write may wait for a client that stopped reading before
+	 * the client counts as gone (0: as long as the client takes). A
+	 * stream blocked on such a client would hold its model backend. */
+	long write_timeout_ms;
 };
 
 /* The plain CGI implementation (process environment, stdin, stdout). */

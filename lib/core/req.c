@@ -501,11 +501,8 @@ static int refuse(struct req_error *err, int status, const char *message)
 	return -1;
 }
 
-int req_parse(struct req *r, struct req_error *err)
+static int parse_once(struct req *r, struct req_error *err)
 {
-	if (r->body_parsed)
-		return 0;
-	r->body_parsed = true;
 	const char *why = NULL;
 	int rc = 0;
 	size_t limit = r->conf ? r->conf->body_limit : 1024 * 1024;
@@ -522,6 +519,21 @@ int req_parse(struct req *r, struct req_error *err)
 	if (!rc && r->query && *r->query)
 		rc = req_parse_urlencoded(r, r->query, strlen(r->query), &why);
 	return rc ? refuse(err, rc, why) : 0;
+}
+
+int req_parse(struct req *r, struct req_error *err)
+{
+	/* A second call gives the first one's answer, refusal included. */
+	if (r->body_parsed) {
+		if (r->parse_refused.status)
+			*err = r->parse_refused;
+		return r->parse_refused.status ? -1 : 0;
+	}
+	r->body_parsed = true;
+	if (parse_once(r, err) == 0)
+		return 0;
+	r->parse_refused = *err;
+	return -1;
 }
 
 const char *req_cookie(struct req *r, const char *name)

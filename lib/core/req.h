@@ -33,6 +33,13 @@ struct req_field {
  * before the 413 is answered; a larger one is left unread. */
 #define REQ_DISCARD_MAX ((size_t)64 * 1024 * 1024)
 
+/* Why a request was refused before any handler saw it. */
+struct req_error {
+	int status;          /* 400, 405, 413, 415 */
+	const char *code;    /* the API error code */
+	const char *message;
+};
+
 struct req_user {
 	int64_t id;        /* 0 = nobody logged in */
 	const char *username;
@@ -77,6 +84,7 @@ struct req {
 	bool keep_json_body;
 	const char *json_body;
 	size_t json_body_len;
+	struct req_error parse_refused; /* why req_parse refused, for a second call (status 0: it did not) */
 
 	struct req_user user;
 
@@ -102,12 +110,6 @@ struct req {
 	size_t answer_len;
 };
 
-/* Why a request was refused before any handler saw it. */
-struct req_error {
-	int status;          /* 400, 405, 413, 415 */
-	const char *code;    /* the API error code */
-	const char *message;
-};
 
 /* Set up a context for a new request read through io. conf must outlive it. */
 void req_begin(struct req *r, struct io *io, const char *program, const struct conf *conf);

@@ -71,7 +71,7 @@ static double best_word(const struct text_tok *w, const struct text_toks *name)
 	for (int k = 0; k < name->n; k++) {
 		const struct text_tok *n = &name->v[k];
 		double r = text_same_word(w->s, w->len, n->s, n->len) ? 1.0
-			 : fuzzy_ratio(w->s, w->len, n->s, n->len);
+			 : fuzzy_ratio_min(w->s, w->len, n->s, n->len, best);
 		best = r > best ? r : best;
 	}
 	return best;
@@ -111,8 +111,9 @@ double directory_name_score(struct arena *a, const char *q_folded, const char *n
 	for (int w = name.n - 1; w <= name.n + 1; w++) {
 		for (int i = 0; w > 0 && i + w <= q.n; i++) {
 			const char *s = join(a, &q, i, w, true), *c = join(a, &q, i, w, false);
-			double r1 = fuzzy_ratio(s, strlen(s), name_folded, strlen(name_folded));
-			double r2 = fuzzy_ratio(c, strlen(c), compact, strlen(compact));
+			/* Only a better score matters: give up on a worse one early. */
+			double r1 = fuzzy_ratio_min(s, strlen(s), name_folded, strlen(name_folded), best);
+			double r2 = fuzzy_ratio_min(c, strlen(c), compact, strlen(compact), best);
 			best = r1 > best ? r1 : best;
 			best = r2 > best ? r2 : best;
 		}

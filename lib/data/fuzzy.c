@@ -68,6 +68,22 @@ double fuzzy_ratio(const char *a, size_t na, const char *b, size_t nb)
 	return 1.0 - (double)d / (double)longer;
 }
 
+double fuzzy_ratio_min(const char *a, size_t na, const char *b, size_t nb, double floor)
+{
+	size_t longer = na > nb ? na : nb;
+	if (longer == 0)
+		return 1.0;
+	if (floor <= 0)
+		return fuzzy_ratio(a, na, b, nb);
+	/* ratio >= floor  <=>  distance <= (1 - floor) * longer */
+	double allowed = (1.0 - floor) * (double)longer + 1e-9;
+	int max = allowed < 0 ? 0 : (int)allowed;
+	int d = fuzzy_distance(a, na, b, nb, max);
+	if (d > max)
+		return 0;
+	return 1.0 - (double)d / (double)longer;
+}
+
 int fuzzy_budget(const char *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

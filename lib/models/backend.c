@@ -59,6 +59,7 @@ struct candidate {
 	bool allowed;
 	int64_t in_flight;
 	int64_t last_pick;
+	int64_t opened_at;
 };
 
 static bool breaker_allows(const char *breaker, int64_t opened_at, int64_t in_flight,
@@ -87,6 +88,7 @@ static int candidate_load(struct db *db, const struct backend_policy *p, const c
 	char breaker[16];
 	snprintf(breaker, sizeof(breaker), "%s", (const char *)sqlite3_column_text(st, 0));
 	int64_t opened_at = sqlite3_column_int64(st, 1);
+	c->opened_at = opened_at;
 	c->last_pick = sqlite3_column_int64(st, 2);
 	c->in_flight = sqlite3_column_int64(st, 4);
 	c->serves = sqlite3_column_int(st, 3) == 0 || sqlite3_column_int(st, 5) == 1;
@@ -95,13 +97,15 @@ static int candidate_load(struct db *db, const struct backend_policy *p, const c
 	return 0;
 }
 
+/* probe: the breaker let this request through after its cool-down (it
+ * turns half-open); a request sent in panic leaves the breaker as it is. */
 static int lease_take(struct db *db, const struct backend_policy *p, const char *url,
-		      int64_t now, int64_t *lease)
+		      int64_t now, bool probe, int64_t *lease)
 {
 	if (db_exec(db, "UPDATE backends SET requests = requests + 1, "
 			"last_pick = (SELECT max(last_pick) + 1 FROM backends), "
-			"breaker = CASE breaker WHEN 'closed' THEN 'closed' ELSE 'half_open' END "
-			"WHERE url = ?1", "s", url) < 0 ||
+			"breaker = CASE WHEN breaker = 'closed' OR NOT ?2 THEN breaker ELSE 'half_open' END "
+			"WHERE url = ?1", "si", url, probe ? 1 : 0) < 0 ||
 	    db_exec(db, "INSERT INTO backend_leases(url, pid, started_ms, expires_ms) "
 			"VALUES (?1, ?2, ?3, ?4)", "sIII", url, (int64_t)getpid(), now,
 		    now + p->lease_ms) < 0)
@@ -129,6 +133,20 @@ static int candidate_best(const struct candidate *c, int n, const bool *skip, bo
 	return best;
 }
 
+/* Panic, as Envoy's load balancer below its panic threshold: every backend
+ * that serves the model is kept away by its breaker. Refusing everyone
+ * would let one user's failures close the model for all, and would never
+ * notice a backend that is back; so the one whose breaker opened first
+ * (the likeliest to have recovered) is tried anyway. */
+static int candidate_panic(const struct candidate *c, int n, const bool *skip)
+{
+	int best = -1;
+	for (int i = 0; i < n; i++)
+		if (!skip[i] && c[i].serves && (best < 0 || c[i].opened_at < c[best].opened_at))
+			best = i;
+	return best;
+}
+
 enum backend_pick backend_pick(struct db *db, const struct backend_policy *p,
 			       const char *const *urls, int n, const bool *skip,
 			       const char *model, int *chosen, int64_t *lease)
@@ -145,11 +163,14 @@ enum backend_pick backend_pick(struct db *db, const struct backend_policy *p,
 			goto fail;
 	bool any_serves;
 	int best = candidate_best(c, n, skip, &any_serves);
+	bool panic = best < 0 && any_serves;
+	if (panic)
+		best = candidate_panic(c, n, skip);
 	if (best < 0) {
 		db_rollback(db);
-		return any_serves ? BACKEND_ALL_OPEN : BACKEND_NONE_SERVES;
+		return BACKEND_NONE_SERVES;
 	}
-	if (lease_take(db, p, urls[best], now, lease) < 0 || db_commit(db) < 0)
+	if (lease_take(db, p, urls[best], now, !panic, lease) < 0 || db_commit(db) < 0)
 		goto fail;
 	*chosen = best;
 	return BACKEND_PICKED;
@@ -263,10 +284,9 @@ int backend_claim_refresh(struct db *db, const struct backend_policy *p,
 	return claimed;
 }
 
-void backend_models_store(struct db *db, const char *url, json_t *models, int64_t latency_ms)
+/* Inside a write transaction: the fetched list replaces the cached one. */
+static void models_store_rows(struct db *db, const char *url, json_t *models, int64_t latency_ms)
 {
-	if (db_begin(db) < 0)
-		return;
 	db_exec(db, "DELETE FROM backend_models WHERE url = ?1", "s", url);
 	json_t *m;
 	size_t i;
@@ -279,8 +299,83 @@ void backend_models_store(struct db *db, const char *url, json_t *models, int64_
 	}
 	db_exec(db, "UPDATE backends SET models_known = 1, models_checked_ms = ?2, "
 		    "models_latency_ms = ?3 WHERE url = ?1", "sII", url, util_now_ms(), latency_ms);
+}
+
+void backend_models_store(struct db *db, const char *url, json_t *models, int64_t latency_ms)
+{
+	if (db_begin(db) < 0)
+		return;
+	models_store_rows(db, url, models, latency_ms);
 	if (db_commit(db) < 0)
 		fprintf(stderr, "microchat backend: could not store the model list of %s\n", url);
+}
+
+/* ---- health probes ---- */
+
+static bool probe_due(struct db *db, const char *url, int64_t every_ms, int64_t now)
+{
+	int64_t at = 0;
+	return db_int(db, &at, "SELECT probe_at_ms FROM backends WHERE url = ?1", "s", url) == 1 &&
+	       now - at >= every_ms;
+}
+
+int backend_claim_probes(struct db *db, const char *const *urls, int n, int64_t every_ms, bool *need)
+{
+	int64_t now = util_now_ms();
+	int due = 0, claimed = 0;
+	for (int i = 0; i < n; i++)
+		due += need[i] = probe_due(db, urls[i], every_ms, now);
+	if (due == 0 || db_begin(db) < 0)
+		return 0; /* the usual case: a recent probe answers, nothing written */
+	for (int i = 0; i < n; i++) {
+		/* Again inside the transaction: another process may have claimed it. */
+		need[i] = need[i] && db_exec(db, "UPDATE backends SET probe_at_ms = ?2 WHERE url = ?1 "
+						 "AND probe_at_ms <= ?2 - ?3", "sII", urls[i], now, every_ms) == 0 &&
+			  db_changes(db) == 1;
+		claimed += need[i];
+	}
+	if (db_commit(db) < 0) {
+		for (int i = 0; i < n; i++)
+			need[i] = false;
+		return 0;
+	}
+	return claimed;
+}
+
+void backend_probe_record(struct db *db, const struct backend_policy *p, const char *url,
+			  json_t *models, int64_t latency_ms, const char *error)
+{
+	if (db_begin(db) < 0)
+		return;
+	if (models)
+		models_store_rows(db, url, models, latency_ms);
+	else
+		record_failure(db, p, url, "models", "llm_unavailable", error, util_now_ms());
+	db_exec(db, "UPDATE backends SET probe_ok = ?2, probe_latency_ms = ?3, probe_error = ?4 WHERE url = ?1",
+		"siIs", url, models ? 1 : 0, latency_ms, models ? NULL : error);
+	if (db_commit(db) < 0)
+		fprintf(stderr, "microchat backend: could not record the probe of %s\n", url);
+}
+
+json_t *backend_probe_json(struct db *db, const char *url)
+{
+	sqlite3_stmt *st = db_query(db, "SELECT probe_ok, probe_latency_ms, probe_error, probe_at_ms "
+				    "FROM backends WHERE url = ?1", "s", url);
+	json_t *o = json_pack("{s:b,s:n,s:n}", "ok", 0, "latency_ms", "checked_at");
+	if (st && db_step(st) == SQLITE_ROW) {
+		json_object_set_new(o, "ok", json_boolean(sqlite3_column_int(st, 0) == 1));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			json_object_set_new(o, "latency_ms", json_integer((json_int_t)sqlite3_column_int64(st, 1)));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			json_object_set_new(o, "error", json_string((const char *)sqlite3_column_text(st, 2)));
+		char iso[21];
+		util_iso_time(sqlite3_column_int64(st, 3) / 1000, iso);
+		if (sqlite3_column_int64(st, 3) > 0)
+			json_object_set_new(o, "checked_at", json_string(iso));
+	}
+	if (st)
+		sqlite3_reset(st);
+	return o;
 }
 
 void backend_models_failed(struct db *db, const struct backend_policy *p, const char *url,
@@ -341,16 +436,28 @@ static bool backend_usable(struct db *db, const struct backend_policy *p, const 
 json_t *backend_models_merged(struct db *db, const struct backend_policy *p,
 			      const char *const *urls, int n, int *usable)
 {
-	json_t *merged = json_array();
+	bool allowed[BACKEND_MAX], known[BACKEND_MAX];
+	int listed = 0;
 	*usable = 0;
+	if (n > BACKEND_MAX)
+		n = BACKEND_MAX;
 	for (int i = 0; i < n; i++) {
-		bool known;
-		bool allowed = backend_usable(db, p, urls[i], &known);
-		*usable += allowed && known;
+		allowed[i] = backend_usable(db, p, urls[i], &known[i]);
+		*usable += allowed[i] && known[i];
+		listed += known[i];
+	}
+	/* Panic (see candidate_panic): with every breaker open, the models are
+	 * still offered, as a chat for them is still tried. */
+	for (int i = 0; i < n && *usable == 0 && listed > 0; i++)
+		allowed[i] = known[i];
+	if (*usable == 0)
+		*usable = listed;
+	json_t *merged = json_array();
+	for (int i = 0; i < n; i++) {
 		sqlite3_stmt *st = db_query(db, "SELECT info FROM backend_models WHERE url = ?1 "
 					    "ORDER BY position", "s", urls[i]);
 		while (st && db_step(st) == SQLITE_ROW)
-			merge_one(merged, urls[i], (const char *)sqlite3_column_text(st, 0), allowed);
+			merge_one(merged, urls[i], (const char *)sqlite3_column_text(st, 0), allowed[i]);
 		if (st)
 			sqlite3_reset(st);
 	}

@@ -27,7 +27,6 @@ int backend_register(struct db *db, const char *const *urls, int n);
 enum backend_pick {
 	BACKEND_PICKED,
 	BACKEND_NONE_SERVES,  /* no backend (left) lists the model */
-	BACKEND_ALL_OPEN,     /* those that do are kept away by their breaker */
 	BACKEND_DB_ERROR,
 };
 
@@ -35,7 +34,9 @@ enum backend_pick {
  * model (or whose list is unknown) and that their breaker lets through
  * (closed, or open past its cool-down with nothing in flight: the probe);
  * the one with the fewest requests in flight, ties to the one picked
- * longest ago. Takes a lease on it: *chosen and *lease are set. */
+ * longest ago. When every one that serves the model is kept away, the one
+ * whose breaker opened first (panic mode). Takes a lease on it: *chosen
+ * and *lease are set. */
 enum backend_pick backend_pick(struct db *db, const struct backend_policy *p,
 			       const char *const *urls, int n, const bool *skip,
 			       const char *model, int *chosen, int64_t *lease);
@@ -77,10 +78,22 @@ void backend_model_missing(struct db *db, const char *url, const char *model);
 
 /* The cached lists merged: one object per model name, with "backends"
  * (the urls that have it, in configuration order) and "available" (one
- * of them is not kept away by its breaker). *usable gets the number of
- * backends with a known list and a breaker that lets requests through. */
+ * of them is not kept away by its breaker; with every breaker open, all:
+ * panic mode). *usable gets the number of backends with a known list and
+ * a breaker that lets requests through (in panic, with a known list). */
 json_t *backend_models_merged(struct db *db, const struct backend_policy *p,
 			      const char *const *urls, int n, int *usable);
+
+/* Health probes: which backends' last probe is older than every_ms, each
+ * marked as probed now (in one write transaction, only when one is due:
+ * other processes answer from the last probe meanwhile). How many, need[i]. */
+int backend_claim_probes(struct db *db, const char *const *urls, int n, int64_t every_ms, bool *need);
+/* A probe's outcome: the model list it fetched (models), or its error (a
+ * failure like any other for the breaker). */
+void backend_probe_record(struct db *db, const struct backend_policy *p, const char *url,
+			  json_t *models, int64_t latency_ms, const char *error);
+/* {"ok","latency_ms","checked_at"[,"error"]} of the last probe. */
+json_t *backend_probe_json(struct db *db, const char *url);
 
 /* {"state","in_flight","requests","failures","consecutive_failures",
  *  "recent_failures","avg_first_token_ms","models","last_error"} for health. */

@@ -65,9 +65,20 @@ bool llm_fault_retryable(enum llm_fault f)
 	return f != LLM_FAULT_NONE && f != LLM_FAULT_REQUEST;
 }
 
-bool llm_fault_is_backends(enum llm_fault f)
+bool llm_blames_backend(const struct llm_result *res)
 {
-	return f != LLM_FAULT_NONE && f != LLM_FAULT_REQUEST && f != LLM_FAULT_NOT_FOUND;
+	if (res->outcome != LLM_FAILED || res->tokens > 0)
+		return false;
+	switch (res->fault) {
+	case LLM_FAULT_CONNECT:
+	case LLM_FAULT_TIMEOUT:
+	case LLM_FAULT_AUTH:
+		return true;
+	case LLM_FAULT_SERVER:
+		return res->http_status >= 500;
+	default:
+		return false;
+	}
 }
 
 static int deliver_token(struct llm_call *c, const char *text, size_t len)

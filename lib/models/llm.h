@@ -40,7 +40,8 @@ enum llm_outcome {
 };
 
 /* What went wrong, for the pool: whether another backend may do better and
- * whether the failure is the backend's (its circuit breaker counts it). */
+ * (with the tokens and status, llm_blames_backend) whether its circuit
+ * breaker counts it. */
 enum llm_fault {
 	LLM_FAULT_NONE,
 	LLM_FAULT_CONNECT,     /* no connection: refused, unreachable, connect timeout */
@@ -104,7 +105,12 @@ void llm_list_models_many(const struct llm_backend *b, int n, long timeout_ms,
 
 /* Whether a retry on another backend may succeed where this one failed. */
 bool llm_fault_retryable(enum llm_fault f);
-/* Whether the failure is the backend's own (its breaker counts it). */
-bool llm_fault_is_backends(enum llm_fault f);
+/* Whether a failed call is the backend's own fault, the kind its circuit
+ * breaker counts: no connection, nothing within the first-token limit,
+ * HTTP 5xx or a refused key, all before any token. What one user's prompt
+ * can provoke does not count: a failure after tokens flowed (a whole-reply
+ * timeout included), an error or malformed line, a cut stream, an unknown
+ * model, a refused request. */
+bool llm_blames_backend(const struct llm_result *res);
 
 #endif

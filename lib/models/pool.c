@@ -8,6 +8,7 @@
 #include "core/metrics.h"
 #include "core/req.h"
 #include "core/settings.h"
+#include "core/url.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -20,20 +21,6 @@ struct pool {
 	long connect_ms, first_token_ms, total_ms, models_timeout_ms;
 	int max_attempts;
 };
-
-/* "openai:http://u:p@h:1/v1" -> "openai:http://h:1/v1": a URL fit to show. */
-static const char *url_public(struct arena *a, const char *url)
-{
-	const char *scheme = strstr(url, "://");
-	if (!scheme)
-		return url;
-	const char *host = scheme + 3;
-	size_t hostpart = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', hostpart);
-	if (!at)
-		return url;
-	return arena_printf(a, "%.*s%s", (int)(host - url), url, at + 1);
-}
 
 /* The key for one openai: backend: its own from openai_api_keys
  * ("URL KEY, URL KEY"), else openai_api_key. */
@@ -170,29 +157,44 @@ const char *pool_default_model(struct req *r, struct db *db)
 	return out;
 }
 
+/* Probe, all at once, the backends whose last probe is older than
+ * health_probe_ms; every other call reads what the last one recorded. */
+static void pool_probe_due(struct req *r, struct db *db, const struct pool *p)
+{
+	bool need[BACKEND_MAX];
+	if (!llm_can_fetch() || backend_claim_probes(db, p->urls, p->n, r->conf->health_probe_ms, need) == 0)
+		return;
+	struct llm_backend b[BACKEND_MAX];
+	int idx[BACKEND_MAX], k = 0;
+	for (int i = 0; i < p->n; i++)
+		if (need[i]) {
+			b[k] = p->b[i];
+			idx[k++] = i;
+		}
+	struct llm_model_list probe[BACKEND_MAX];
+	llm_list_models_many(b, k, p->models_timeout_ms, probe);
+	for (int j = 0; j < k; j++) {
+		/* A probe is a fetch like any other: it refreshes the cache. */
+		backend_probe_record(db, &p->policy, p->urls[idx[j]], probe[j].models, probe[j].latency_ms,
+				     probe[j].error);
+		json_decref(probe[j].models);
+	}
+}
+
 json_t *pool_health(struct req *r, struct db *db)
 {
 	struct pool p;
 	json_t *out = json_array();
 	if (pool_open(r, db, &p) == 0)
 		return out;
-	struct llm_model_list probe[BACKEND_MAX];
-	llm_list_models_many(p.b, p.n, p.models_timeout_ms, probe);
+	pool_probe_due(r, db, &p);
 	for (int i = 0; i < p.n; i++) {
-		/* A probe is a fetch like any other: it refreshes the cache. */
-		if (probe[i].models)
-			backend_models_store(db, p.urls[i], probe[i].models, probe[i].latency_ms);
-		else
-			backend_models_failed(db, &p.policy, p.urls[i], probe[i].error);
-		json_t *o = backend_state_json(db, p.urls[i]);
+		json_t *o = backend_state_json(db, p.urls[i]), *probe = backend_probe_json(db, p.urls[i]);
+		json_object_update(o, probe);
+		json_decref(probe);
 		json_object_set_new(o, "url", json_string(p.urls[i]));
 		json_object_set_new(o, "kind", json_string(p.b[i].kind == LLM_OPENAI ? "openai" : "ollama"));
-		json_object_set_new(o, "ok", json_boolean(probe[i].models != NULL));
-		json_object_set_new(o, "latency_ms", json_integer((json_int_t)probe[i].latency_ms));
-		if (!probe[i].models)
-			json_object_set_new(o, "error", json_string(probe[i].error));
 		json_array_append_new(out, o);
-		json_decref(probe[i].models);
 	}
 	return out;
 }
@@ -215,11 +217,12 @@ static void record_attempt(struct req *r, const char *url, const char *model,
 	metrics_llm_call(r, &m);
 }
 
+/* A backend that sent tokens is working, whatever happened next. */
 static enum backend_verdict verdict_of(const struct llm_result *res)
 {
-	if (res->outcome != LLM_FAILED)
-		return res->outcome == LLM_DONE || res->tokens ? BACKEND_OK : BACKEND_NEUTRAL;
-	return llm_fault_is_backends(res->fault) ? BACKEND_FAILED : BACKEND_NEUTRAL;
+	if (llm_blames_backend(res))
+		return BACKEND_FAILED;
+	return res->outcome == LLM_DONE || res->tokens ? BACKEND_OK : BACKEND_NEUTRAL;
 }
 
 /* The answer when not one backend could be tried. */
@@ -237,7 +240,7 @@ static void none_available(struct llm_result *res, enum backend_pick why, const 
 		res->fault = LLM_FAULT_CONNECT;
 		res->error_code = "llm_unavailable";
 		snprintf(res->error_message, sizeof(res->error_message), "%s",
-			 "every backend that serves this model is failing; try again shortly");
+			 "the backends' state could not be read; try again shortly");
 	}
 }
 

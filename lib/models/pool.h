@@ -40,8 +40,10 @@ json_t *pool_models(struct req *r, struct db *db, bool *fetch_due);
  * default, else the first model listed. NULL when none is known. */
 const char *pool_default_model(struct req *r, struct db *db);
 
-/* Probe every backend now (all at once, models_timeout_ms at most):
- * [{"url","ok","latency_ms","state","in_flight",...}] for health. */
+/* For health: [{"url","ok","latency_ms","checked_at","state","in_flight",...}]
+ * from what was recorded; the backends whose last probe is older than
+ * health_probe_ms are probed first (all at once, models_timeout_ms at
+ * most), so a burst of calls costs one probe and writes nothing else. */
 json_t *pool_health(struct req *r, struct db *db);
 
 #endif

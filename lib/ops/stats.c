@@ -11,6 +11,7 @@
 #include "ops/pctl.h"
 #include "ops/stats_audience.h"
 #include "ops/stats_feedback.h"
+#include "core/url.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -423,7 +424,7 @@ static void add_configured(struct arena *a, json_t *list, const char *configured
 		while (len && tok[len - 1] == '/')
 			tok[--len] = '\0';
 		if (len)
-			add_backend(list, tok);
+			add_backend(list, url_public(a, tok)); /* never its user:password@ */
 	}
 }
 

@@ -19,7 +19,8 @@ const writeConf = (extra) => writeFileSync(confPath, `${base}\n${extra}\n`);
 let stack;
 
 before(async () => {
-  writeConf('body_limit = 2048\nworkers = 3');
+  // lighttpd takes its own body limit from this file once, at start (4 KiB).
+  writeConf('body_limit = 4096\nworkers = 3');
   stack = await startStack({ env: { MODE: 'fastcgi', MICROCHAT_CONF: confPath, WORKERS: '' } });
 });
 
@@ -43,16 +44,16 @@ test('the workers setting of the file sets the processes per program', async () 
 test('a changed file is read again by running workers, without a restart', async () => {
   const pids = workerPids(stack, 'login');
   // Every worker has answered once with the first file.
-  for (let i = 0; i < 6; i++) assert.equal((await bigPost()).status, 413);
-
-  writeConf('body_limit = 1048576\nworkers = 3');
-  for (let i = 0; i < 6; i++) {
-    const r = await bigPost();
-    assert.equal(r.status, 401, `after the change: ${r.status} ${r.text}`);
-  }
+  for (let i = 0; i < 6; i++) assert.equal((await bigPost()).status, 401);
 
   writeConf('body_limit = 2048\nworkers = 3');
-  for (let i = 0; i < 6; i++) assert.equal((await bigPost()).status, 413);
+  for (let i = 0; i < 6; i++) {
+    const r = await bigPost();
+    assert.equal(r.status, 413, `after the change: ${r.status} ${r.text}`);
+  }
+
+  writeConf('body_limit = 4096\nworkers = 3');
+  for (let i = 0; i < 6; i++) assert.equal((await bigPost()).status, 401);
   assert.deepEqual(workerPids(stack, 'login'), pids, 'the same processes, not restarted ones');
 });
 

@@ -1,6 +1,7 @@
 // The pool's model list: merged from every backend (Ollama and
 // OpenAI-compatible), served from the cache, never waiting on a dead or
-// hung backend; and health, which probes every backend.
+// hung backend; and health, which probes every backend (at most once per
+// health_probe_ms, set short here).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
@@ -21,7 +22,8 @@ before(async () => {
   stack = await startStack({
     backends: 2,
     backendUrls: [`openai:${openai.url}/v1`],
-    env: { MICROCHAT_CONF: confWith({ models_ttl_ms: TTL, models_timeout_ms: 500, breaker_failures: 1, breaker_cooldown_ms: 60000 }) },
+    env: { MICROCHAT_CONF: confWith({ models_ttl_ms: TTL, models_timeout_ms: 500, breaker_failures: 1, breaker_cooldown_ms: 60000,
+      health_probe_ms: 300 }) },
   });
   [a, b] = stack.emulators;
   await emuConfig(a, { models: ['alpha:1b', 'shared:7b'] });
@@ -106,6 +108,7 @@ test('health probes every backend and reports its state; one down makes the whol
   assert.equal(byUrl[b.url].state, 'open', 'b\'s breaker opened in the test before');
   assert.equal(r.json.status, 'degraded');
   await a.close();
+  await sleep(350); // past health_probe_ms: the next call probes again
   r = await api(stack, '/cgi-bin/health');
   const dead = r.json.backends.find((x) => x.url === a.url);
   assert.equal(dead.ok, false);

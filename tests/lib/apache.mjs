@@ -61,6 +61,9 @@ function confText(o, urls) {
   lines.push(`ollama_url = ${urls.join(',') || 'http://127.0.0.1:9'}`);
   lines.push('llm_timeout = 20', 'llm_first_token_timeout = 10');
   lines.push(`first_run_seed = ${o.seed ? 1 : 0}`);
+  // As tests/lib/stack.mjs: the per-user and per-address limits are tested
+  // on their own; every other test runs many chats and registrations.
+  lines.push('max_streams_per_user = 1000', 'register_max_per_ip = 1000000');
   for (const [k, v] of Object.entries(o.env || {})) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(k) || ['MICROCHAT_CONF', 'MODE', 'PORT', 'BIND'].includes(k)) continue;
     if (v === '' || v === undefined) continue;

@@ -99,6 +99,10 @@ export async function startStack(o = {}) {
     LLM_TIMEOUT: '20', LLM_FIRST_TOKEN_TIMEOUT: '10',
     // What a database created by a request (migrate: false) is given.
     FIRST_RUN_SEED: o.seed ? '1' : '0',
+    // Every test runs many chats for one user, and registers its users
+    // from one address: the limits on both are tested on their own
+    // (streams.test.mjs, cheap-refusals.test.mjs), with their defaults.
+    MAX_STREAMS_PER_USER: '1000', REGISTER_MAX_PER_IP: '1000000',
     ASAN_OPTIONS: `log_path=${runDir}/asan:detect_leaks=1:abort_on_error=0`,
     UBSAN_OPTIONS: `log_path=${runDir}/ubsan:print_stacktrace=1:halt_on_error=1`,
     ...(o.env || {}),

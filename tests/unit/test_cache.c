@@ -40,6 +40,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/cache", f->dir);
 	f->conf.cache_dir = xstrdup(path);
 	f->conf.cache_max_age_s = 60;
+	f->conf.cache_max_mb = 1;
 	arena_init(&f->arena);
 	*state = f;
 	return 0;
@@ -248,6 +249,45 @@ static void old_entries_are_swept(void **state)
 	assert_string_equal(get(f, &s, "catalog-new"), "y");
 }
 
+/* Bytes of the entry files of one scope. */
+static long long scope_bytes(const struct cache_scope *s)
+{
+	char cmd[CACHE_PATH_MAX + 64];
+	snprintf(cmd, sizeof(cmd), "du -b --exclude=gen -s %s", s->dir);
+	FILE *p = popen(cmd, "r");
+	long long n = -1;
+	if (p && fscanf(p, "%lld", &n) != 1)
+		n = -1;
+	if (p)
+		pclose(p);
+	return n;
+}
+
+/* cache_max_mb holds on store, and room freed by a change is used again. */
+static void the_cap_holds_and_frees(void **state)
+{
+	struct fixture *f = *state;
+	struct cache_scope s;
+	static char body[20000];
+	memset(body, 'x', sizeof(body));
+	assert_int_equal(cache_scope_open(&f->conf, 3, &s), 0);
+	char key[32];
+	for (int i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		cache_put(&f->conf, &s, key, body, sizeof(body), 0);
+	}
+	long long used = scope_bytes(&s);
+	assert_true(used > (1 << 20) / 2);
+	assert_true(used <= (1 << 20) + 4096); /* the folder's own size, at most */
+	assert_null(get(f, &s, "k199")); /* refused: over the cap */
+	assert_non_null(get(f, &s, "k0"));
+	/* A change sweeps the scope: its bytes count no more. */
+	cache_bump(&f->conf, 3);
+	assert_int_equal(cache_scope_open(&f->conf, 3, &s), 0);
+	cache_put(&f->conf, &s, "after", body, sizeof(body), 0);
+	assert_non_null(get(f, &s, "after"));
+}
+
 /* A worker's writer keeps its descriptor; a spool emptied by a taker is
  * still the same file, a removed one is opened anew. */
 static void a_kept_writer_follows_the_spool(void **state)
@@ -284,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lines_stay_until_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_kept_writer_follows_the_spool, setup, teardown),
 		cmocka_unit_test_setup_teardown(old_entries_are_swept, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_cap_holds_and_frees, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,11 +84,47 @@ static void test_marks_words(void **state)
 	arena_free(&a);
 }
 
+/* One word as the tokenizer never makes it: the parser must not count on
+ * the tokenizer (separators in a row once wrote past its buffer). */
+static int amount_of_word(const char *word, double *value)
+{
+	struct text_tok tok = { .s = word, .len = strlen(word), .num = true };
+	struct text_toks t = { .v = &tok, .n = 1 };
+	bool money = false;
+	*value = -1;
+	return nlu_price_amount(&t, 0, value, &money);
+}
+
+static void test_hostile_digits(void **state)
+{
+	(void)state;
+	double v;
+	char many[200];
+	memset(many, ',', sizeof(many) - 2);
+	many[sizeof(many) - 2] = '1';
+	many[sizeof(many) - 1] = '\0';
+	assert_int_equal(amount_of_word(many, &v), 0);
+	memset(many, '.', sizeof(many) - 1);
+	assert_int_equal(amount_of_word(many, &v), 0);
+	assert_int_equal(amount_of_word("1,,5", &v), 0);
+	assert_int_equal(amount_of_word("1.5.3", &v), 0);
+	assert_int_equal(amount_of_word("12345678901234567890123456789012345", &v), 0);
+	assert_int_equal(amount_of_word("1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1", &v), 0);
+	/* what people write still reads */
+	assert_int_equal(amount_of_word("150.000.000", &v), 1);
+	assert_true(v == 150000000);
+	assert_int_equal(amount_of_word("1.500,50", &v), 1);
+	assert_true(v == 1500.5);
+	assert_int_equal(amount_of_word("300k", &v), 1);
+	assert_true(v == 300000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_marks_words),
+		cmocka_unit_test(test_hostile_digits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -481,4 +481,8 @@ export default {
   'dash.feedback_question': 'Question:',
   'dash.feedback_reply': 'Reply:',
   'dash.feedback_no_down': 'No reply rated bad in this period.',
+  // Integrity and abuse limits (issue 11).
+  'error.too_many_streams': 'Several of your replies are already being written. Wait for one to finish, or stop one.',
+  'error.misdirected_request': 'This server does not answer at this address. Open it at the address its administrator set up.',
+  'status.interrupted.hint': 'The reply was interrupted (the server stopped or its process ended); what was written so far is kept',
 };

@@ -481,4 +481,8 @@ export default {
   'dash.feedback_question': 'Pregunta:',
   'dash.feedback_reply': 'Respuesta:',
   'dash.feedback_no_down': 'Ninguna respuesta calificada como mala en este período.',
+  // Integrity and abuse limits (issue 11).
+  'error.too_many_streams': 'Ya se están escribiendo varias de tus respuestas. Espera a que termine una, o detén una.',
+  'error.misdirected_request': 'Este servidor no responde a esta dirección. Ábrelo con la dirección que configuró su administrador.',
+  'status.interrupted.hint': 'La respuesta se interrumpió (el servidor se detuvo o el proceso terminó) y se guardó lo escrito hasta ahí',
 };

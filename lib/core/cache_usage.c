@@ -1,0 +1,101 @@
+/* cache_usage: the byte count of the read cache, one file under a lock. */
+#define _DEFAULT_SOURCE /* flock */
+#include "core/cache_usage.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* "<bytes> <unix second of the last recount>\n" */
+struct usage {
+	long long bytes;
+	long long recounted_s;
+	bool known;   /* the file had a count */
+};
+
+/* The usage file, opened and locked (closing it unlocks), or -1. */
+static int usage_lock(const char *root)
+{
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/usage", root);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void usage_read(int fd, struct usage *u)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	u->known = sscanf(buf, "%lld %lld", &u->bytes, &u->recounted_s) == 2 && u->bytes >= 0;
+	if (!u->known)
+		u->bytes = u->recounted_s = 0;
+}
+
+static void usage_write(int fd, const struct usage *u)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof(buf), "%lld %lld\n", u->bytes < 0 ? 0 : u->bytes, u->recounted_s);
+	if (pwrite(fd, buf, (size_t)n, 0) == n)
+		(void)!ftruncate(fd, n);
+}
+
+int cache_usage_reserve(const char *root, long long cap, long long n, bool *recount)
+{
+	*recount = false;
+	int fd = usage_lock(root);
+	if (fd < 0)
+		return -1; /* what cannot be counted is not kept */
+	struct usage u;
+	usage_read(fd, &u);
+	int rc = 0;
+	long long now = (long long)time(NULL);
+	if (u.known && u.bytes + n <= cap) {
+		u.bytes += n;
+	} else {
+		rc = -1;
+		*recount = !u.known || now - u.recounted_s >= CACHE_USAGE_RECOUNT_S;
+		if (*recount)
+			u.recounted_s = now;
+	}
+	if (rc == 0 || *recount)
+		usage_write(fd, &u);
+	close(fd);
+	return rc;
+}
+
+void cache_usage_add(const char *root, long long delta)
+{
+	int fd = usage_lock(root);
+	if (fd < 0)
+		return;
+	struct usage u;
+	usage_read(fd, &u);
+	if (u.known) {
+		u.bytes += delta;
+		usage_write(fd, &u);
+	}
+	close(fd);
+}
+
+void cache_usage_set(const char *root, long long bytes)
+{
+	int fd = usage_lock(root);
+	if (fd < 0)
+		return;
+	struct usage u;
+	usage_read(fd, &u);
+	u.bytes = bytes;
+	u.recounted_s = (long long)time(NULL);
+	usage_write(fd, &u);
+	close(fd);
+}
