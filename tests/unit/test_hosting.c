@@ -2,7 +2,8 @@
  * folder found beside the web root or up from the program (and not from a
  * document root the program is not under), the configuration read from it
  * with its paths relative to it, and the first run that creates the schema
- * and loads the built-in seed once. */
+ * and loads the built-in seed once, with first requests opening a file
+ * that does not exist yet all at once. */
 #define _DEFAULT_SOURCE /* realpath, mkdtemp */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/conf.h"
@@ -213,6 +215,42 @@ static void first_run_without_seed(void **state)
 	tree_remove(&t);
 }
 
+/* Eight first requests open a file that does not exist yet, together:
+ * every one gets a usable connection (the switch to WAL can find the file
+ * locked in a way SQLite's busy handler does not wait for). */
+static void fresh_file_opened_at_once(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/microchat-open-XXXXXX", path[64], side[80];
+	assert_non_null(mkdtemp(dir));
+	int failed = 0;
+	for (int round = 0; round < 60; round++) {
+		snprintf(path, sizeof(path), "%s/r%d.db", dir, round);
+		pid_t kids[8];
+		for (int i = 0; i < 8; i++) {
+			kids[i] = fork();
+			assert_true(kids[i] >= 0);
+			if (kids[i] == 0) {
+				struct db *db = db_open(path);
+				int64_t v = -1;
+				_exit(db && db_int(db, &v, "PRAGMA user_version", "") == 1 ? 0 : 1);
+			}
+		}
+		for (int i = 0; i < 8; i++) {
+			int status;
+			waitpid(kids[i], &status, 0);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				failed++;
+		}
+		for (const char *const *s = (const char *const[]){ "", "-wal", "-shm", NULL }; *s; s++) {
+			snprintf(side, sizeof(side), "%s%s", path, *s);
+			unlink(side);
+		}
+	}
+	rmdir(dir);
+	assert_int_equal(failed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +258,7 @@ int main(void)
 		cmocka_unit_test(conf_in_data_folder),
 		cmocka_unit_test(first_run),
 		cmocka_unit_test(first_run_without_seed),
+		cmocka_unit_test(fresh_file_opened_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
