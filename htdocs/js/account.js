@@ -3,7 +3,7 @@
 // revoke, export and import of every conversation, and deleting the account.
 
 import { getJSON, postForm } from './api.js';
-import { $, el } from './dom.js';
+import { $, el, showAlert } from './dom.js';
 import { hydrateIcons } from './icons.js';
 import { applyI18n, t, onLangChange } from './i18n.js';
 import { initTheme } from './theme.js';
@@ -14,13 +14,6 @@ import { exportConversations, pickAndImport } from './transfer.js';
 
 const ACCOUNT = 'cgi-bin/account';
 let data = null;
-
-function showAlert(selector, text, kind = 'error') {
-  const box = $(selector);
-  box.hidden = !text;
-  box.textContent = text || '';
-  box.className = `alert${kind === 'ok' ? ' ok' : ''}`;
-}
 
 async function load() {
   try {

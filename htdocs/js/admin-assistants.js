@@ -4,7 +4,7 @@
 // it, and the script tag to paste there), and the visitors' settings.
 
 import { getJSON, postForm } from './api.js';
-import { $, el } from './dom.js';
+import { $, el, showAlert } from './dom.js';
 import { t, onLangChange } from './i18n.js';
 import { describeError } from './errors.js';
 import { assistantIcon } from './assistants.js';
@@ -19,13 +19,6 @@ let list = [];
 let models = [];
 let editing = null; // the slug being edited, '' for a new one
 let onChanged = () => {};
-
-function showAlert(selector, text, kind = 'error') {
-  const box = $(selector);
-  box.hidden = !text;
-  box.textContent = text || '';
-  box.className = `alert${kind === 'ok' ? ' ok' : ''}`;
-}
 
 async function load() {
   try {

@@ -4,7 +4,7 @@
 // the backup are admin-data.js's.
 
 import { getJSON, postForm } from './api.js';
-import { $, el } from './dom.js';
+import { $, el, showAlert } from './dom.js';
 import { t, onLangChange } from './i18n.js';
 import { startAdminPage } from './guard.js';
 import { dateTime } from './format.js';
@@ -185,13 +185,6 @@ function auditDetail(entry) {
   else if (change) parts.push(change);
   if (entry.detail) parts.push(entry.detail);
   return parts.join(' · ');
-}
-
-function showAlert(selector, text, kind = 'error') {
-  const box = $(selector);
-  box.hidden = !text;
-  box.textContent = text || '';
-  box.className = `alert${kind === 'ok' ? ' ok' : ''}`;
 }
 
 async function start() {

@@ -27,6 +27,14 @@ export function $(selector, root = document) {
   return root.querySelector(selector);
 }
 
+// The alert box at selector shows text (hidden when there is none); kind 'ok' for good news.
+export function showAlert(selector, text, kind = 'error') {
+  const box = $(selector);
+  box.hidden = !text;
+  box.textContent = text || '';
+  box.className = `alert${kind === 'ok' ? ' ok' : ''}`;
+}
+
 export function $$(selector, root = document) {
   return Array.from(root.querySelectorAll(selector));
 }

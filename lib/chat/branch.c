@@ -1,6 +1,7 @@
 /* branch: a conversation's messages as a tree: the current path, versions,
  * switching, and the model's history along one path (see branch.h). */
 #include "chat/branch.h"
+#include "chat/convo.h"
 #include "core/db.h"
 
 #include <stdio.h>
@@ -15,9 +16,7 @@
 	" SELECT m.id, path.depth + 1 FROM path JOIN messages m" \
 	"  ON m.conversation_id = ?1 AND m.parent_id = path.id AND m.selected = 1) "
 
-#define ROW_COLUMNS \
-	"m.id, m.role, m.content, m.model, m.status, m.created_at, m.error_code, m.parent_id, " \
-	"f.rating, f.comment, m.selected"
+#define ROW_COLUMNS CONVO_MESSAGE_COLUMNS("m.") ", f.rating, f.comment, m.selected"
 
 int branch_leaf(struct db *db, int64_t conversation_id, int64_t *leaf)
 {
@@ -26,22 +25,11 @@ int branch_leaf(struct db *db, int64_t conversation_id, int64_t *leaf)
 		      conversation_id);
 }
 
+/* The message, with its rating when it has one. */
 static json_t *message_row(sqlite3_stmt *st)
 {
-	json_t *m = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s}",
-		"id", (json_int_t)sqlite3_column_int64(st, 0),
-		"role", (const char *)sqlite3_column_text(st, 1),
-		"content", (const char *)sqlite3_column_text(st, 2),
-		"model", (const char *)sqlite3_column_text(st, 3),
-		"status", (const char *)sqlite3_column_text(st, 4),
-		"created_at", (const char *)sqlite3_column_text(st, 5));
-	if (!m)
-		return NULL;
-	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-		json_object_set_new(m, "error_code", json_string((const char *)sqlite3_column_text(st, 6)));
-	json_object_set_new(m, "parent_id", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null()
-				: json_integer((json_int_t)sqlite3_column_int64(st, 7)));
-	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+	json_t *m = convo_message_row(st);
+	if (m && sqlite3_column_type(st, 8) != SQLITE_NULL)
 		json_object_set_new(m, "feedback", json_pack("{s:s,s:s}",
 			"rating", (const char *)sqlite3_column_text(st, 8),
 			"comment", (const char *)sqlite3_column_text(st, 9)));

@@ -111,7 +111,7 @@ int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 	return 1;
 }
 
-static json_t *message_row(sqlite3_stmt *st)
+json_t *convo_message_row(sqlite3_stmt *st)
 {
 	json_t *m = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s}",
 		"id", (json_int_t)sqlite3_column_int64(st, 0),
@@ -120,6 +120,8 @@ static json_t *message_row(sqlite3_stmt *st)
 		"model", (const char *)sqlite3_column_text(st, 3),
 		"status", (const char *)sqlite3_column_text(st, 4),
 		"created_at", (const char *)sqlite3_column_text(st, 5));
+	if (!m)
+		return NULL;
 	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 		json_object_set_new(m, "error_code", json_string((const char *)sqlite3_column_text(st, 6)));
 	json_object_set_new(m, "parent_id", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null()
@@ -127,15 +129,13 @@ static json_t *message_row(sqlite3_stmt *st)
 	return m;
 }
 
-#define MESSAGE_COLUMNS "id, role, content, model, status, created_at, error_code, parent_id"
-
 json_t *convo_message_json(struct db *db, int64_t message_id)
 {
-	sqlite3_stmt *st = db_query(db, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?1",
+	sqlite3_stmt *st = db_query(db, "SELECT " CONVO_MESSAGE_COLUMNS(" ") " FROM messages WHERE id = ?1",
 				    "I", message_id);
 	json_t *m = NULL;
 	if (st && db_step(st) == SQLITE_ROW)
-		m = message_row(st);
+		m = convo_message_row(st);
 	if (st)
 		sqlite3_reset(st);
 	return m;

@@ -11,6 +11,7 @@
 
 struct arena;
 struct db;
+struct sqlite3_stmt;
 
 /* A reply being written, named with its conversation and their owner:
  * every write of it lands only while it is still that conversation's
@@ -49,6 +50,12 @@ bool convo_cancel_requested(struct db *db, const struct convo_reply_ref *ref);
  * found (or not the user's), -1 error. *status gets its current status. */
 int convo_request_cancel(struct db *db, struct arena *a, int64_t user_id,
 			 int64_t message_id, const char **status);
+
+/* A message as docs/API.md shows it, from a row whose first columns are
+ * CONVO_MESSAGE_COLUMNS (each name after prefix, e.g. "m."). */
+#define CONVO_MESSAGE_COLUMNS(p) \
+	p "id, " p "role, " p "content, " p "model, " p "status, " p "created_at, " p "error_code, " p "parent_id"
+json_t *convo_message_row(struct sqlite3_stmt *st);
 
 /* docs/API.md objects. The list: pinned first, then the newest; the archived
  * ones only (archived) or all but them. */

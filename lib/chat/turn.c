@@ -149,8 +149,10 @@ enum turn_result turn_send(struct db *db, struct arena *a, int64_t user_id, cons
 	return end(db, rc);
 }
 
-enum turn_result turn_regenerate(struct db *db, int64_t user_id, const struct turn_target *reply,
-				 const char *model, struct quota *q, struct turn *t)
+/* Another version of a reply to the same question: empty (regenerate) or
+ * starting with the reply's text (continue). */
+static enum turn_result another_reply(struct db *db, int64_t user_id, const struct turn_target *reply,
+				      const char *content, const char *model, struct quota *q, struct turn *t)
 {
 	enum turn_result rc = begin(db, user_id, q, t);
 	if (rc != TURN_OK)
@@ -158,19 +160,19 @@ enum turn_result turn_regenerate(struct db *db, int64_t user_id, const struct tu
 	t->conversation_id = reply->conversation_id;
 	t->user_message_id = reply->question_id;
 	t->history_id = reply->question_parent_id;
-	return end(db, add_reply(db, user_id, t, "", model));
+	return end(db, add_reply(db, user_id, t, content, model));
+}
+
+enum turn_result turn_regenerate(struct db *db, int64_t user_id, const struct turn_target *reply,
+				 const char *model, struct quota *q, struct turn *t)
+{
+	return another_reply(db, user_id, reply, "", model, q, t);
 }
 
 enum turn_result turn_continue(struct db *db, int64_t user_id, const struct turn_target *reply,
 			       const char *model, struct quota *q, struct turn *t)
 {
-	enum turn_result rc = begin(db, user_id, q, t);
-	if (rc != TURN_OK)
-		return rc;
-	t->conversation_id = reply->conversation_id;
-	t->user_message_id = reply->question_id;
-	t->history_id = reply->question_parent_id;
-	return end(db, add_reply(db, user_id, t, reply->content, model));
+	return another_reply(db, user_id, reply, reply->content, model, q, t);
 }
 
 enum turn_result turn_edit(struct db *db, int64_t user_id, const struct turn_target *question,

@@ -81,6 +81,21 @@ static int pool_open(struct req *r, struct db *db, struct pool *p)
 
 /* ---- model lists ---- */
 
+/* The model lists of the backends marked in need, fetched all at once;
+ * idx[j] is the pool index of out[j]. How many were fetched. */
+static int pool_fetch_lists(const struct pool *p, const bool *need, struct llm_model_list *out, int *idx)
+{
+	struct llm_backend b[BACKEND_MAX];
+	int k = 0;
+	for (int i = 0; i < p->n; i++)
+		if (need[i]) {
+			b[k] = p->b[i];
+			idx[k++] = i;
+		}
+	llm_list_models_many(b, k, p->models_timeout_ms, out);
+	return k;
+}
+
 /* Fetch, all at once, the lists that are due; store what came back. A
  * program that cannot load libcurl (llm_can_fetch) fetches nothing and
  * only says, through *due, that a fetch was due. */
@@ -94,15 +109,8 @@ static void pool_refresh(struct db *db, const struct pool *p, enum backend_refre
 	}
 	if (backend_claim_refresh(db, &p->policy, p->urls, p->n, mode, need) == 0)
 		return;
-	struct llm_backend b[BACKEND_MAX];
-	int idx[BACKEND_MAX], k = 0;
-	for (int i = 0; i < p->n; i++)
-		if (need[i]) {
-			b[k] = p->b[i];
-			idx[k++] = i;
-		}
 	struct llm_model_list out[BACKEND_MAX];
-	llm_list_models_many(b, k, p->models_timeout_ms, out);
+	int idx[BACKEND_MAX], k = pool_fetch_lists(p, need, out, idx);
 	for (int j = 0; j < k; j++) {
 		if (out[j].models)
 			backend_models_store(db, p->urls[idx[j]], out[j].models, out[j].latency_ms);
@@ -164,15 +172,8 @@ static void pool_probe_due(struct req *r, struct db *db, const struct pool *p)
 	bool need[BACKEND_MAX];
 	if (!llm_can_fetch() || backend_claim_probes(db, p->urls, p->n, r->conf->health_probe_ms, need) == 0)
 		return;
-	struct llm_backend b[BACKEND_MAX];
-	int idx[BACKEND_MAX], k = 0;
-	for (int i = 0; i < p->n; i++)
-		if (need[i]) {
-			b[k] = p->b[i];
-			idx[k++] = i;
-		}
 	struct llm_model_list probe[BACKEND_MAX];
-	llm_list_models_many(b, k, p->models_timeout_ms, probe);
+	int idx[BACKEND_MAX], k = pool_fetch_lists(p, need, probe, idx);
 	for (int j = 0; j < k; j++) {
 		/* A probe is a fetch like any other: it refreshes the cache. */
 		backend_probe_record(db, &p->policy, p->urls[idx[j]], probe[j].models, probe[j].latency_ms,
