@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "chat/audit.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "core/req.h"
 #include "core/settings.h"
 
@@ -147,8 +148,9 @@ int accounts_note_login(struct db *db, int64_t id)
 
 /* ---- what administrators do ---- */
 
-static json_t *account_row(sqlite3_stmt *st)
+static json_t *account_row(sqlite3_stmt *st, void *ctx)
 {
+	(void)ctx;
 	const char *last = (const char *)sqlite3_column_text(st, 5);
 	json_t *u = json_pack("{s:I,s:s,s:s,s:b,s:s,s:s?,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
 			      "username", (const char *)sqlite3_column_text(st, 1),
@@ -169,18 +171,7 @@ json_t *accounts_list_json(struct db *db, int limit)
 	sqlite3_stmt *st = db_query(db, "SELECT " ACCOUNTS_SQL_COLUMNS " FROM users WHERE guest = 0 "
 				    "ORDER BY id LIMIT ?1",
 				    "i", limit);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, account_row(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, account_row, NULL);
 }
 
 static json_t *account_json(struct db *db, int64_t id)
@@ -188,7 +179,7 @@ static json_t *account_json(struct db *db, int64_t id)
 	sqlite3_stmt *st = db_query(db, "SELECT " ACCOUNTS_SQL_COLUMNS " FROM users WHERE id = ?1", "I", id);
 	if (!st)
 		return NULL;
-	json_t *out = db_step(st) == SQLITE_ROW ? account_row(st) : NULL;
+	json_t *out = db_step(st) == SQLITE_ROW ? account_row(st, NULL) : NULL;
 	sqlite3_reset(st);
 	return out;
 }

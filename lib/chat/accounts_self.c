@@ -4,8 +4,20 @@
 #include "chat/accounts_admin.h"
 #include "core/arena.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "core/req.h"
 #include "core/util.h"
+
+/* ctx: the id of the session asking. */
+static json_t *session_row(sqlite3_stmt *st, void *ctx)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:b}", "id", (json_int_t)id,
+		"created_at", (const char *)sqlite3_column_text(st, 1),
+		"last_seen_at", (const char *)sqlite3_column_text(st, 2),
+		"user_agent", (const char *)sqlite3_column_text(st, 3),
+		"address", (const char *)sqlite3_column_text(st, 4), "current", id == *(const int64_t *)ctx);
+}
 
 json_t *accounts_sessions_json(struct db *db, int64_t user_id, int64_t current_session_id)
 {
@@ -13,24 +25,7 @@ json_t *accounts_sessions_json(struct db *db, int64_t user_id, int64_t current_s
 				    "WHERE user_id = ?1 AND expires_at > ?2 "
 				    "ORDER BY coalesce(last_seen_at, created_at) DESC, id DESC LIMIT 200",
 				    "II", user_id, util_now_ms() / 1000);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		json_array_append_new(out, json_pack("{s:I,s:s,s:s?,s:s,s:s,s:b}", "id", (json_int_t)id,
-			"created_at", (const char *)sqlite3_column_text(st, 1),
-			"last_seen_at", (const char *)sqlite3_column_text(st, 2),
-			"user_agent", (const char *)sqlite3_column_text(st, 3),
-			"address", (const char *)sqlite3_column_text(st, 4), "current", id == current_session_id));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, session_row, &current_session_id);
 }
 
 int accounts_password_hash(struct db *db, struct arena *a, int64_t user_id, const char **hash)

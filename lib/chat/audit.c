@@ -2,6 +2,7 @@
  * who did it and when. */
 #include "chat/audit.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "core/req.h"
 
 #include <string.h>
@@ -32,26 +33,21 @@ static json_t *shown(sqlite3_stmt *st, int col)
 	return json_sprintf("%.*s…", (int)n, v);
 }
 
+static json_t *audit_row(sqlite3_stmt *st, void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o}",
+		"at", (const char *)sqlite3_column_text(st, 0),
+		"actor", (const char *)sqlite3_column_text(st, 1),
+		"action", (const char *)sqlite3_column_text(st, 2),
+		"target", (const char *)sqlite3_column_text(st, 3),
+		"detail", (const char *)sqlite3_column_text(st, 4),
+		"old_value", shown(st, 5), "new_value", shown(st, 6));
+}
+
 json_t *audit_json(struct db *db, int limit)
 {
 	sqlite3_stmt *st = db_query(db, "SELECT at, actor, action, target, detail, old_value, new_value "
 				    "FROM audit_log ORDER BY id DESC LIMIT ?1", "i", limit);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o}",
-			"at", (const char *)sqlite3_column_text(st, 0),
-			"actor", (const char *)sqlite3_column_text(st, 1),
-			"action", (const char *)sqlite3_column_text(st, 2),
-			"target", (const char *)sqlite3_column_text(st, 3),
-			"detail", (const char *)sqlite3_column_text(st, 4),
-			"old_value", shown(st, 5), "new_value", shown(st, 6)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, audit_row, NULL);
 }

@@ -3,6 +3,7 @@
 #include "chat/branch.h"
 #include "chat/convo.h"
 #include "core/db.h"
+#include "core/db_json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,28 +37,20 @@ static json_t *message_row(sqlite3_stmt *st)
 	return m;
 }
 
-/* Rows of st appended to a new array; NULL on error (st is reset). */
+/* ctx: the column of "selected", or NULL when it is not shown. */
+static json_t *message_row_selected(sqlite3_stmt *st, void *ctx)
+{
+	json_t *m = message_row(st);
+	const int *selected_col = ctx;
+	if (m && selected_col)
+		json_object_set_new(m, "selected", json_boolean(sqlite3_column_int(st, *selected_col)));
+	return m;
+}
+
+/* Rows of st as an array; NULL on error (st is reset). */
 static json_t *rows_json(sqlite3_stmt *st, int selected_col)
 {
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW) {
-		json_t *m = message_row(st);
-		if (m && selected_col >= 0)
-			json_object_set_new(m, "selected", json_boolean(sqlite3_column_int(st, selected_col)));
-		if (!m || json_array_append_new(out, m) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, message_row_selected, selected_col >= 0 ? &selected_col : NULL);
 }
 
 static const char *group_key(char buf[48], json_int_t parent, const char *role)

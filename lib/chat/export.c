@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -11,7 +12,7 @@
 #define CONVERSATION_COLUMNS "id, title, model, created_at, updated_at, pinned, archived"
 
 /* One conversation of the export: its fields and every message. */
-static json_t *conversation(struct db *db, sqlite3_stmt *st)
+static json_t *conversation(sqlite3_stmt *st, void *db)
 {
 	json_t *messages = branch_all_json(db, sqlite3_column_int64(st, 0));
 	if (!messages)
@@ -32,23 +33,7 @@ static json_t *conversations(struct db *db, int64_t user_id, int64_t id)
 	sqlite3_stmt *st = db_query(db, "SELECT " CONVERSATION_COLUMNS " FROM conversations "
 				    "WHERE user_id = ?1 AND (?2 = 0 OR id = ?2) ORDER BY updated_at DESC, id DESC",
 				    "II", user_id, id);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW) {
-		json_t *c = conversation(db, st);
-		if (!c || json_array_append_new(out, c) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, conversation, db);
 }
 
 int export_json(struct db *db, int64_t user_id, int64_t id, json_t **out)

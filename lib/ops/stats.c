@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "models/backend.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "ops/pctl.h"
 #include "ops/stats_audience.h"
 #include "ops/stats_feedback.h"
@@ -306,24 +307,19 @@ static json_t *period_json(const struct stats *s)
 			 "model_calls", (json_int_t)b->calls, "model_failures", (json_int_t)b->failures);
 }
 
+/* ctx: the name of the text's member. */
+static json_t *named_count_row(sqlite3_stmt *st, void *ctx)
+{
+	return json_pack("{s:s,s:I}", (const char *)ctx, (const char *)sqlite3_column_text(st, 0),
+			 "count", (json_int_t)sqlite3_column_int64(st, 1));
+}
+
 /* [{name: text, count: n}] from a (text, count) query over the window. */
 static json_t *named_counts(struct stats *s, const char *sql, const char *name)
 {
 	const struct stats_window *w = s->w;
 	sqlite3_stmt *st = db_query(s->db, sql, "IIIi", w->grain, w->start, w->end, STATS_LIST_MAX);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, json_pack("{s:s,s:I}", name, (const char *)sqlite3_column_text(st, 0),
-						     "count", (json_int_t)sqlite3_column_int64(st, 1)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, named_count_row, (void *)name);
 }
 
 static json_t *models_json(struct stats *s)
@@ -338,27 +334,30 @@ static json_t *errors_json(struct stats *s)
 			    "AND t >= ?2 AND t < ?3 GROUP BY code ORDER BY c DESC, code LIMIT ?4", "code");
 }
 
+static json_t *intent_row(sqlite3_stmt *st, void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:s,s:I,s:f}", "intent", (const char *)sqlite3_column_text(st, 0),
+			 "count", (json_int_t)sqlite3_column_int64(st, 1),
+			 "avg_confidence", round(sqlite3_column_double(st, 2) * 1000) / 1000);
+}
+
 static json_t *intents_json(struct stats *s)
 {
 	const struct stats_window *w = s->w;
 	sqlite3_stmt *st = db_query(s->db, "SELECT intent, sum(n) AS c, sum(confidence_sum) / sum(n) "
 				    "FROM ops_roll_intents WHERE grain = ?1 AND t >= ?2 AND t < ?3 "
 				    "GROUP BY intent ORDER BY c DESC, intent", "III", w->grain, w->start, w->end);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, json_pack("{s:s,s:I,s:f}",
-			"intent", (const char *)sqlite3_column_text(st, 0),
-			"count", (json_int_t)sqlite3_column_int64(st, 1),
-			"avg_confidence", round(sqlite3_column_double(st, 2) * 1000) / 1000));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, intent_row, NULL);
+}
+
+/* A product gone from the catalog since keeps its count, with no name. */
+static json_t *product_row(sqlite3_stmt *st, void *ctx)
+{
+	(void)ctx;
+	const char *name = (const char *)sqlite3_column_text(st, 1);
+	return json_pack("{s:I,s:s,s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name", name ? name : "",
+			 "count", (json_int_t)sqlite3_column_int64(st, 2));
 }
 
 static json_t *products_json(struct stats *s)
@@ -369,22 +368,7 @@ static json_t *products_json(struct stats *s)
 		"WHERE grain = ?1 AND t >= ?2 AND t < ?3 GROUP BY product_id ORDER BY c DESC, product_id "
 		"LIMIT ?4) r LEFT JOIN products p ON p.id = r.product_id ORDER BY r.c DESC, r.product_id",
 		"IIIi", w->grain, w->start, w->end, STATS_TOP_PRODUCTS);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		json_array_append_new(out, json_pack("{s:I,s:s,s:I}",
-			"id", (json_int_t)sqlite3_column_int64(st, 0), "name", name ? name : "",
-			"count", (json_int_t)sqlite3_column_int64(st, 2)));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, product_row, NULL);
 }
 
 /* ---- backends ---- */

@@ -1,6 +1,7 @@
 /* stats_feedback: ratings of replies for the dashboard (see stats_feedback.h). */
 #include "ops/stats_feedback.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "core/util.h"
 
 #define FEEDBACK_GROUPS_MAX 20
@@ -19,26 +20,37 @@
 #define RATED(group) "SELECT " group " AS g, f.rating AS rating FROM feedback f " \
 	"JOIN messages m ON m.id = f.message_id WHERE f.updated_at >= ?1 AND f.updated_at < ?2"
 
+/* ctx: the name of the group's member (model, intent, assistant). */
+static json_t *group_row(sqlite3_stmt *st, void *ctx)
+{
+	return json_pack("{s:s?,s:I,s:I}", (const char *)ctx, (const char *)sqlite3_column_text(st, 0),
+			 "up", (json_int_t)sqlite3_column_int64(st, 1), "down", (json_int_t)sqlite3_column_int64(st, 2));
+}
+
 static json_t *grouped(struct db *db, const char *sql, const char *name, const char *t0, const char *t1)
 {
 	sqlite3_stmt *st = db_query(db, sql, "ssi", t0, t1, FEEDBACK_GROUPS_MAX);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, json_pack("{s:s?,s:I,s:I}", name, (const char *)sqlite3_column_text(st, 0),
-			"up", (json_int_t)sqlite3_column_int64(st, 1), "down", (json_int_t)sqlite3_column_int64(st, 2)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, group_row, (void *)name);
 }
 
 #define GROUP_BY(group) "SELECT g, sum(rating = 'up'), sum(rating = 'down') FROM (" RATED(group) ") " \
 	"GROUP BY g ORDER BY count(*) DESC, g LIMIT ?3"
+
+static json_t *down_row(sqlite3_stmt *st, void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s,s:s,s:s,s:s,s:s?}",
+		"message_id", (json_int_t)sqlite3_column_int64(st, 0),
+		"conversation_id", (json_int_t)sqlite3_column_int64(st, 8),
+		"at", (const char *)sqlite3_column_text(st, 1),
+		"user", (const char *)sqlite3_column_text(st, 2),
+		"model", (const char *)sqlite3_column_text(st, 3),
+		"intent", (const char *)sqlite3_column_text(st, 4),
+		"question", sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "",
+		"reply", (const char *)sqlite3_column_text(st, 6),
+		"comment", (const char *)sqlite3_column_text(st, 7),
+		"assistant", (const char *)sqlite3_column_text(st, 9));
+}
 
 static json_t *latest_down(struct db *db, const char *t0, const char *t1)
 {
@@ -50,28 +62,7 @@ static json_t *latest_down(struct db *db, const char *t0, const char *t1)
 		"WHERE f.rating = 'down' AND f.updated_at >= ?1 AND f.updated_at < ?2 "
 		"ORDER BY f.updated_at DESC, f.message_id DESC LIMIT ?4",
 		"ssii", t0, t1, FEEDBACK_TEXT_SHOWN, FEEDBACK_LATEST_DOWN);
-	if (!st)
-		return NULL;
-	json_t *out = json_array();
-	int rc;
-	while ((rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s,s:s,s:s,s:s,s:s?}",
-			"message_id", (json_int_t)sqlite3_column_int64(st, 0),
-			"conversation_id", (json_int_t)sqlite3_column_int64(st, 8),
-			"at", (const char *)sqlite3_column_text(st, 1),
-			"user", (const char *)sqlite3_column_text(st, 2),
-			"model", (const char *)sqlite3_column_text(st, 3),
-			"intent", (const char *)sqlite3_column_text(st, 4),
-			"question", sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "",
-			"reply", (const char *)sqlite3_column_text(st, 6),
-			"comment", (const char *)sqlite3_column_text(st, 7),
-			"assistant", (const char *)sqlite3_column_text(st, 9)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return db_json_rows(st, down_row, NULL);
 }
 
 static int totals(struct db *db, const char *t0, const char *t1, int64_t *up, int64_t *down)

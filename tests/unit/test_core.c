@@ -16,6 +16,8 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/db.h"
+#include "core/db_json.h"
 #include "chat/convo.h"
 #include "fake_io.h"
 #include "core/req.h"
@@ -222,6 +224,42 @@ static void sse_events(void **state)
 	end_request(&f, &r);
 }
 
+/* A row function that shows n and fails on the row whose n is *ctx. */
+static json_t *n_row(sqlite3_stmt *st, void *ctx)
+{
+	int n = sqlite3_column_int(st, 0);
+	return ctx && n == *(int *)ctx ? NULL : json_integer(n);
+}
+
+/* Every row in order; a statement that failed, or a row that cannot be
+ * shown, is no list at all (never one with a hole); the statement is
+ * reset after, so it can be stepped again. */
+static void rows_as_json(void **state)
+{
+	(void)state;
+	struct db *db = db_open(":memory:");
+	assert_non_null(db);
+	assert_int_equal(db_exec(db, "CREATE TABLE t(n INTEGER)", ""), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t VALUES (1), (2), (3)", ""), 0);
+	const char *sql = "SELECT n FROM t WHERE n >= ?1 ORDER BY n";
+	json_t *all = db_json_rows(db_query(db, sql, "i", 1), n_row, NULL);
+	assert_non_null(all);
+	assert_int_equal(json_array_size(all), 3);
+	assert_int_equal(json_integer_value(json_array_get(all, 2)), 3);
+	json_decref(all);
+	int bad = 2;
+	assert_null(db_json_rows(db_query(db, sql, "i", 1), n_row, &bad));
+	json_t *none = db_json_rows(db_query(db, sql, "i", 9), n_row, NULL);
+	assert_non_null(none);
+	assert_int_equal(json_array_size(none), 0);
+	json_decref(none);
+	assert_null(db_json_rows(NULL, n_row, NULL));
+	json_t *again = db_json_rows(db_query(db, sql, "i", 2), n_row, NULL);
+	assert_int_equal(json_array_size(again), 2);
+	json_decref(again);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +271,7 @@ int main(void)
 		cmocka_unit_test(json_answer_and_error_envelope),
 		cmocka_unit_test(unbuilt_answer_is_internal),
 		cmocka_unit_test(sse_events),
+		cmocka_unit_test(rows_as_json),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
