@@ -37,16 +37,8 @@ static bool password_ok(struct req *r, struct db *db, const char *field)
 	const char *key = accounts_name_key(&r->arena, r->user.username);
 	/* Counted before the check, as for logins (lib/core/throttle). */
 	struct throttle_ticket ticket;
-	int64_t wait = throttle_login(r, db, key, &ticket);
-	if (wait < 0) {
-		resp_internal(r, "recording the attempt failed");
+	if (!throttle_allows(r, throttle_login(r, db, key, &ticket), "too many wrong passwords"))
 		return false;
-	}
-	if (wait > 0) {
-		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
-		resp_error(r, 429, "rate_limited", "too many wrong passwords; try again in %lld seconds", (long long)wait);
-		return false;
-	}
 	const char *hash = NULL;
 	if (accounts_password_hash(db, &r->arena, r->user.id, &hash) < 0) {
 		resp_internal(r, "reading the account failed");

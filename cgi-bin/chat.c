@@ -262,9 +262,7 @@ static bool visitor_within_limits(struct chat *c)
 		return false;
 	}
 	if (wait > 0) {
-		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
-		resp_error(r, 429, "rate_limited", "too many messages for now; try again in %lld seconds",
-			   (long long)wait);
+		resp_retry_later(r, wait, "too many messages for now");
 		return false;
 	}
 	return true;

@@ -83,9 +83,7 @@ static void handle(struct req *r)
 	int64_t wait = 0;
 	const char *token = open_session(r, db, days, &wait);
 	if (wait > 0) {
-		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
-		resp_error(r, 429, "rate_limited", "too many visitor sessions from this address; try again in %lld seconds",
-			   (long long)wait);
+		resp_retry_later(r, wait, "too many visitor sessions from this address");
 		return;
 	}
 	if (!token) {

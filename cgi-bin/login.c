@@ -34,17 +34,8 @@ static void log_in(struct req *r, struct db *db)
 	/* The attempt counts before the password is checked: parallel
 	 * guesses cannot all pass a count none of them has joined yet. */
 	struct throttle_ticket ticket;
-	int64_t wait = throttle_login(r, db, key, &ticket);
-	if (wait < 0) {
-		resp_internal(r, "recording the login attempt failed");
+	if (!throttle_allows(r, throttle_login(r, db, key, &ticket), "too many failed logins"))
 		return;
-	}
-	if (wait > 0) {
-		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
-		resp_error(r, 429, "rate_limited", "too many failed logins; try again in %lld seconds",
-			   (long long)wait);
-		return;
-	}
 	struct accounts_login acc;
 	if (accounts_find_login(db, &r->arena, name, &acc) < 0) {
 		resp_internal(r, "looking up the account failed");

@@ -25,15 +25,7 @@ static bool may_register(struct req *r, struct db *db, const char *name)
 		resp_internal(r, "checking the username failed");
 	if (rc != ACCOUNTS_OK)
 		return false;
-	int64_t wait = throttle_register(r, db);
-	if (wait < 0) {
-		resp_internal(r, "recording the registration attempt failed");
-	} else if (wait > 0) {
-		resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)wait));
-		resp_error(r, 429, "rate_limited", "too many registrations from this address; try again in "
-			   "%lld seconds", (long long)wait);
-	}
-	return wait == 0;
+	return throttle_allows(r, throttle_register(r, db), "too many registrations from this address");
 }
 
 static void handle(struct req *r)

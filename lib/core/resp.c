@@ -189,6 +189,12 @@ void resp_internal(struct req *r, const char *detail)
 	resp_error(r, 500, "internal", "internal error; the details are in the server log");
 }
 
+void resp_retry_later(struct req *r, int64_t seconds, const char *too_many)
+{
+	resp_header(r, arena_printf(&r->arena, "Retry-After: %lld", (long long)seconds));
+	resp_error(r, 429, "rate_limited", "%s; try again in %lld seconds", too_many, (long long)seconds);
+}
+
 void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length)
 {
 	if (r->responded) {

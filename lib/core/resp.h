@@ -4,6 +4,7 @@
 #define MC_RESP_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 struct req;
 
@@ -27,6 +28,8 @@ void resp_error(struct req *r, int status, const char *code, const char *fmt, ..
 	__attribute__((format(printf, 4, 5)));
 /* 500 "internal" for the client; the detail goes to stderr. */
 void resp_internal(struct req *r, const char *detail);
+/* 429 "rate_limited" with Retry-After: "too_many; try again in N seconds". */
+void resp_retry_later(struct req *r, int64_t seconds, const char *too_many);
 
 /* Start a text/event-stream answer. */
 void resp_sse_begin(struct req *r);

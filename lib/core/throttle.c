@@ -5,6 +5,7 @@
 #include "core/conf.h"
 #include "core/db.h"
 #include "core/req.h"
+#include "core/resp.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -103,4 +104,13 @@ int64_t throttle_register(struct req *r, struct db *db)
 		{ arena_printf(&r->arena, "reg:%s", addr_of(r)), r->conf->register_max_per_ip },
 	};
 	return take(db, l, 1, r->conf->register_window_seconds, &t);
+}
+
+bool throttle_allows(struct req *r, int64_t wait, const char *too_many)
+{
+	if (wait < 0)
+		resp_internal(r, "recording the attempt failed");
+	else if (wait > 0)
+		resp_retry_later(r, wait, too_many);
+	return wait == 0;
 }

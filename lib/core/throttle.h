@@ -7,6 +7,7 @@
 #ifndef MC_THROTTLE_H
 #define MC_THROTTLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct req;
@@ -29,5 +30,10 @@ void throttle_login_ok(struct req *r, struct db *db, const char *username_key, c
 /* A registration from the request's address (register_max_per_ip in
  * register_window_seconds): 0 recorded, seconds to wait, or -1. */
 int64_t throttle_register(struct req *r, struct db *db);
+
+/* What a program answers for a wait those give: true for 0 (go on);
+ * else it has answered, 500 for -1 or 429 with Retry-After for a wait
+ * ("too_many: try again in N seconds"), and false. */
+bool throttle_allows(struct req *r, int64_t wait, const char *too_many);
 
 #endif
