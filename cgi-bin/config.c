@@ -69,7 +69,7 @@ static const char *general_prompt(struct req *r, struct db *db)
 static int set_general_prompt(struct db *db, const char *prompt)
 {
 	return db_exec(db, "UPDATE assistants SET system_prompt = ?1, system_prompt_en = '', updated_at = "
-		       "strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE slug = ?2", "ss", prompt, ASSISTANTS_GENERAL);
+		       DB_NOW " WHERE slug = ?2", "ss", prompt, ASSISTANTS_GENERAL);
 }
 
 static json_t *config_json(struct req *r, struct db *db)

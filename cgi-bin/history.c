@@ -52,8 +52,7 @@ static void keep_only_if_settled(struct req *r, json_t *messages)
 {
 	json_t *m;
 	size_t i;
-	json_array_foreach(messages, i, m)
-	{
+	json_array_foreach(messages, i, m) {
 		const char *status = json_string_value(json_object_get(m, "status"));
 		if (status && strcmp(status, "streaming") == 0)
 			r->cache_key = NULL;

@@ -142,7 +142,7 @@ int accounts_find_login(struct db *db, struct arena *a, const char *name, struct
 
 int accounts_note_login(struct db *db, int64_t id)
 {
-	return db_exec(db, "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+	return db_exec(db, "UPDATE users SET last_login_at = " DB_NOW " "
 			   "WHERE id = ?1", "I", id);
 }
 

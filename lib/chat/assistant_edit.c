@@ -27,7 +27,7 @@ struct field {
 	const char *sql;     /* ?1 the assistant's id, ?2 the value */
 };
 
-#define SET(col) "UPDATE assistants SET " col " = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1"
+#define SET(col) "UPDATE assistants SET " col " = ?2, updated_at = " DB_NOW " WHERE id = ?1"
 
 static const struct field fields[] = {
 	{ "name", LINE, 1, 80, SET("name") },

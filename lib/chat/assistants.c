@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 #define MAX_ORIGINS 20
 #define MAX_ACTIONS 8
 

@@ -6,11 +6,10 @@
 #include "chat/streams.h"
 #include "core/arena.h"
 #include "core/db.h"
+#include "core/db_json.h"
 #include "core/util.h"
 
 #include <string.h>
-
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
 int convo_owned(struct db *db, struct arena *a, int64_t user_id, int64_t id, const char **model)
 {
@@ -57,7 +56,7 @@ char *convo_title_from(struct arena *a, const char *text)
 
 int convo_save_progress(struct db *db, const struct convo_reply_ref *ref, const char *content)
 {
-	return db_exec(db, "UPDATE messages SET content = ?4, updated_at = " NOW " WHERE " LIVE_REPLY,
+	return db_exec(db, "UPDATE messages SET content = ?4, updated_at = " DB_NOW " WHERE " LIVE_REPLY,
 		       "IIIs", ref->id, ref->conversation_id, ref->user_id, content);
 }
 
@@ -66,13 +65,13 @@ static int finish_rows(struct db *db, const struct convo_reply_ref *ref, const s
 	/* -1 stands for "unknown" and is stored as NULL. */
 	if (db_exec(db, "UPDATE messages SET content = ?4, status = ?5, error_code = ?6, "
 			"duration_ms = NULLIF(?7, -1), first_token_ms = NULLIF(?8, -1), "
-			"eval_count = ?9, prompt_eval_count = ?10, updated_at = " NOW " WHERE " LIVE_REPLY,
+			"eval_count = ?9, prompt_eval_count = ?10, updated_at = " DB_NOW " WHERE " LIVE_REPLY,
 		    "IIIsssIIII", ref->id, ref->conversation_id, ref->user_id, e->content, e->status,
 		    e->error_code, e->duration_ms, e->first_token_ms, (int64_t)e->eval_count,
 		    (int64_t)e->prompt_eval_count) < 0)
 		return -1;
 	if (db_changes(db) == 1 &&
-	    db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1 AND user_id = ?2",
+	    db_exec(db, "UPDATE conversations SET updated_at = " DB_NOW " WHERE id = ?1 AND user_id = ?2",
 		    "II", ref->conversation_id, ref->user_id) < 0)
 		return -1;
 	return streams_end(db, ref->id);
@@ -147,8 +146,9 @@ json_t *convo_message_json(struct db *db, int64_t message_id)
 	"EXISTS (SELECT 1 FROM shares s WHERE s.conversation_id = c.id), " \
 	"(SELECT slug FROM assistants a WHERE a.id = c.assistant_id)"
 
-static json_t *convo_row(sqlite3_stmt *st)
+static json_t *convo_row(sqlite3_stmt *st, void *ctx)
 {
+	(void)ctx;
 	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:b,s:b,s:b,s:s?}",
 		"id", (json_int_t)sqlite3_column_int64(st, 0),
 		"title", (const char *)sqlite3_column_text(st, 1),
@@ -189,17 +189,8 @@ json_t *convo_list_json(struct db *db, int64_t user_id, const char *q,
 		"     FROM conversations WHERE id = ?3 AND user_id = ?1)) "
 		"ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?4",
 		"IsIIi", user_id, pattern, before, limit, archived ? 1 : 0);
-	json_t *out = json_array();
-	int rc = -1;
-	while (st && (rc = db_step(st)) == SQLITE_ROW)
-		json_array_append_new(out, convo_row(st));
-	if (st)
-		sqlite3_reset(st);
+	json_t *out = db_json_rows(st, convo_row, NULL); /* pattern stays bound until then */
 	arena_free(&a);
-	if (rc != SQLITE_DONE) {
-		json_decref(out);
-		return NULL;
-	}
 	return out;
 }
 
@@ -209,7 +200,7 @@ json_t *convo_json(struct db *db, int64_t user_id, int64_t id)
 				    "WHERE c.id = ?1 AND c.user_id = ?2", "II", id, user_id);
 	json_t *c = NULL;
 	if (st && db_step(st) == SQLITE_ROW)
-		c = convo_row(st);
+		c = convo_row(st, NULL);
 	if (st)
 		sqlite3_reset(st);
 	return c;
@@ -222,7 +213,7 @@ static int changed(int rc, struct db *db)
 
 int convo_rename(struct db *db, int64_t user_id, int64_t id, const char *title)
 {
-	int rc = db_exec(db, "UPDATE conversations SET title = ?3, updated_at = " NOW
+	int rc = db_exec(db, "UPDATE conversations SET title = ?3, updated_at = " DB_NOW
 			     " WHERE id = ?1 AND user_id = ?2", "IIs", id, user_id, title);
 	return changed(rc, db);
 }
@@ -259,7 +250,7 @@ int convo_clear(struct db *db, int64_t user_id, int64_t id)
 	    /* A link to what is gone would show an empty shell: it goes too. */
 	    (owned && db_exec(db, "DELETE FROM shares WHERE conversation_id = ?1 AND EXISTS "
 				  "(SELECT 1 FROM conversations WHERE id = ?1 AND user_id = ?2)", "II", id, user_id) < 0) ||
-	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " NOW " WHERE id = ?1 AND user_id = ?2",
+	    (owned && db_exec(db, "UPDATE conversations SET updated_at = " DB_NOW " WHERE id = ?1 AND user_id = ?2",
 			      "II", id, user_id) < 0)) {
 		db_rollback(db);
 		return -1;

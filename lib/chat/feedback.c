@@ -25,7 +25,7 @@ enum feedback_result feedback_set(struct db *db, int64_t user_id, int64_t messag
 			     "SELECT m.id, c.user_id, ?3, ?4 FROM messages m JOIN conversations c "
 			     "ON c.id = m.conversation_id WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant' "
 			     "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment, "
-			     "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+			     "updated_at = " DB_NOW,
 			     "IIss", message_id, user_id, rating, comment ? comment : "");
 	} else {
 		rc = db_exec(db, "DELETE FROM feedback WHERE message_id = ?1 AND message_id IN (SELECT m.id "

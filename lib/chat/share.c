@@ -20,7 +20,7 @@ static enum share_result store(struct db *db, int64_t user_id, int64_t conversat
 	if (db_exec(db, "INSERT INTO shares(conversation_id, token, token_hash, upto_message_id) "
 			"SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1 AND user_id = ?5) "
 			"ON CONFLICT(conversation_id) DO UPDATE SET upto_message_id = excluded.upto_message_id, "
-			"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+			"updated_at = " DB_NOW,
 		    "IssII", conversation_id, token, hash, leaf, user_id) < 0)
 		return SHARE_ERROR;
 	if (db_changes(db) == 0)

@@ -162,8 +162,9 @@ static int http_status_for(const char *code, bool none_available)
 		return 504;
 	if (strcmp(code, "invalid_input") == 0)
 		return 400;
-	/* 503 when no backend could even be tried (all kept away by their
-	 * breakers), 502 when the ones tried failed. */
+	/* 503 when no backend could even be tried (no model to ask, or their
+	 * state unreadable: a breaker never refuses alone, lib/models/pool's
+	 * panic mode tries one anyway), 502 when the ones tried failed. */
 	return none_available ? 503 : 502;
 }
 

@@ -58,7 +58,7 @@ static int settle_ids(struct db *db, const int64_t *ids, int n)
 	for (int i = 0; i < n; i++)
 		if (db_exec(db, "UPDATE messages SET status = 'partial', "
 				"error_code = coalesce(error_code, 'interrupted'), "
-				"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+				"updated_at = " DB_NOW " "
 				"WHERE id = ?1 AND status = 'streaming'", "I", ids[i]) < 0 ||
 		    db_exec(db, "DELETE FROM reply_streams WHERE message_id = ?1", "I", ids[i]) < 0)
 			return -1;

@@ -8,8 +8,6 @@
 #include "core/arena.h"
 #include "core/db.h"
 
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-
 int turn_target_load(struct db *db, struct arena *a, int64_t user_id, int64_t message_id,
 		     struct turn_target *t)
 {
@@ -60,7 +58,7 @@ static int insert_message(struct db *db, int64_t user_id, int64_t conv, int64_t 
  * remembers the model. */
 static int touch(struct db *db, int64_t user_id, int64_t conv, const char *model)
 {
-	return db_exec(db, "UPDATE conversations SET model = coalesce(?3, model), updated_at = " NOW ", "
+	return db_exec(db, "UPDATE conversations SET model = coalesce(?3, model), updated_at = " DB_NOW ", "
 		       "archived = 0 WHERE id = ?1 AND user_id = ?2", "IIs", conv, user_id, model);
 }
 

@@ -98,7 +98,7 @@ const char *auth_session_open(struct req *r, struct db *db, int64_t user_id, lon
 	const char *ua = r->user_agent ? r->user_agent : "";
 	if (db_exec(db, "INSERT INTO sessions(user_id, token_hash, expires_at, user_agent, address, last_seen_at) "
 			"VALUES (?1, ?2, ?3, substr(?4, 1, 300), substr(?5, 1, 64), "
-			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+			DB_NOW ")",
 		    "IsIss", user_id, hash, expires, ua, r->remote_addr ? r->remote_addr : "") < 0)
 		return NULL;
 	/* Expired sessions are swept here, where a write happens anyway. */
@@ -142,7 +142,7 @@ static const char *request_token(struct req *r)
  * often per session (a read answered from the cache writes nothing). */
 static void note_seen(struct db *db, int64_t session_id)
 {
-	db_exec(db, "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+	db_exec(db, "UPDATE sessions SET last_seen_at = " DB_NOW " "
 		    "WHERE id = ?1 AND (last_seen_at IS NULL OR "
 		    "last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-300 seconds'))", "I", session_id);
 }

@@ -11,6 +11,10 @@
 struct arena;
 struct db;
 
+/* SQL for the current UTC time as the schema stores times (the columns'
+ * own DEFAULT), for a statement that sets one. */
+#define DB_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
 /* Open with WAL, busy_timeout, foreign keys, secure_delete and the
  * defensive flag; the files are made (or narrowed to) 0600. Returns NULL
  * (and the reason on stderr) when the file cannot be opened. */

@@ -64,7 +64,7 @@ int settings_set(struct db *db, const char *key, const char *value, int64_t by_u
 	static const char sql[] =
 		"INSERT INTO settings(key, value, updated_by) VALUES (?1, ?2, ?3) "
 		"ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, "
-		"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+		"updated_at = " DB_NOW;
 	if (by_user > 0)
 		return db_exec(db, sql, "ssI", key, value, by_user);
 	return db_exec(db, sql, "ssn", key, value);

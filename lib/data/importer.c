@@ -531,7 +531,7 @@ static int write_products(struct sheet *s)
 			    " category_id = excluded.category_id, brand = excluded.brand,"
 			    " price = excluded.price, stock = excluded.stock, active = excluded.active,"
 			    " description = excluded.description, features = excluded.features,"
-			    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+			    " updated_at = " DB_NOW,
 			    "ssIsIIiss", r->v[P_SKU], r->v[P_NAME], r->ref, r->v[P_BRAND], price, stock,
 			    active, r->v[P_DESCRIPTION], r->json) < 0)
 			return -1;
@@ -557,7 +557,7 @@ static int write_offices(struct sheet *s)
 			    " dependencia = excluded.dependencia, direccion = excluded.direccion,"
 			    " telefono = excluded.telefono, whatsapp = excluded.whatsapp,"
 			    " horario = excluded.horario, email = excluded.email,"
-			    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+			    " updated_at = " DB_NOW,
 			    "sssssssss", r->v[O_MUNICIPIO], r->json, r->v[O_CABECERA], r->v[O_DEPENDENCIA],
 			    r->v[O_DIRECCION], r->v[O_TELEFONO], r->v[O_WHATSAPP], r->v[O_HORARIO],
 			    r->v[O_EMAIL]) < 0)
