@@ -41,7 +41,16 @@ node_suite() { # name env... -- paths
 	local rc=$?
 	read -r p f < <(count_tap "$log")
 	record "$name" "$p" "$f" "$rc"
-	[ "$rc" != 0 ] && grep -E '^not ok' "$log" | head -20
+	[ "$rc" != 0 ] && tap_failures "$log"
+}
+
+# Each failed test with what it said (the error of its YAML block, bounded),
+# so that a run seen only through its summary still shows why.
+tap_failures() { # log
+	awk '/^not ok/ { print; shown = 0; inerr = 1; next }
+	     inerr && /^  (stack|code|\.\.\.)/ { inerr = 0 }
+	     inerr && /^  / && shown < 12 { print; shown++ }
+	     /^(ok|# Subtest)/ { inerr = 0 }' "$1" | head -80
 }
 
 unit_suite() { # name build-dir

@@ -242,6 +242,7 @@ void stream_ask_model(struct stream *s, json_t *messages)
 	size_t before = s->reply.len; /* what a continued reply started with */
 	int rc = pool_chat(s->r, s->db, s->model, messages, &s->opt, &cb, &res, &s->trace);
 	if (rc < 0) {
+		s->trace.none_available = true; /* nothing to try: 503, not 502 */
 		finish(s, "error", "llm_unavailable", "no model backend is configured", NULL);
 		return;
 	}

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { api, register, sleep } from '../lib/client.mjs';
+import { api, register, chatStream, sleep } from '../lib/client.mjs';
 import { startEmulator } from '../emulator/ollama-emulator.mjs';
 import { confWith, emuConfig, stats, backendRow } from '../lib/pool.mjs';
 
@@ -126,5 +126,28 @@ test('a backend URL with user:password is never shown', async () => {
     assert.equal(s.sql("SELECT count(*) AS n FROM backends WHERE url LIKE '%s3cret%'")[0].n, 0);
   } finally {
     await s.stop();
+  }
+});
+
+test('no backend configured at all: models, a JSON chat and a streamed one say 503 llm_unavailable; the reply is kept as error', async () => {
+  const none = await startStack({ backends: 0, env: { OLLAMA_URL: ' ' } });
+  try {
+    const u = await register(none);
+    const models = await api(none, '/cgi-bin/models', { token: u.token });
+    assert.equal(models.status, 503, models.text);
+    assert.equal(models.json.error.code, 'llm_unavailable');
+    const r = await api(none, '/cgi-bin/chat', { token: u.token, form: { message: 'hola', model: 'llama3.2:1b' } });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.error.code, 'llm_unavailable');
+    assert.match(r.json.error.message, /no model backend is configured/);
+    assert.equal(r.json.message.status, 'error');
+    assert.equal(none.sql(`SELECT status FROM messages WHERE id = ${r.json.message.id}`)[0].status, 'error');
+    const s = await chatStream(none, u.token, { message: 'hola otra vez', model: 'llama3.2:1b' });
+    assert.equal(s.status, 200);
+    assert.equal(s.events.at(-1).event, 'error');
+    assert.equal(s.events.at(-1).data.code, 'llm_unavailable');
+    assert.equal(s.events.at(-1).data.status, 'error');
+  } finally {
+    await none.stop();
   }
 });

@@ -98,8 +98,8 @@ test('a reply left streaming by an older version (no process on record) is settl
   const r = await api(stack, '/cgi-bin/chat', { token: b.token, form: { message: 'viejo [[tokens=2]]' } });
   const conv = r.json.conversation_id;
   // At the end of the current path (after the reply), as an old turn left it.
-  execFileSync('sqlite3', [stack.dbPath, `INSERT INTO messages(conversation_id, parent_id, role, content, status, updated_at)
-    VALUES (${conv}, ${r.json.message.id}, 'assistant', 'a medias', 'streaming', '2020-01-01T00:00:00Z')`]);
+  stack.write(`INSERT INTO messages(conversation_id, parent_id, role, content, status, updated_at)
+    VALUES (${conv}, ${r.json.message.id}, 'assistant', 'a medias', 'streaming', '2020-01-01T00:00:00Z')`);
   const h = await api(stack, `/cgi-bin/history?id=${conv}`, { token: b.token });
   const old = h.json.messages.at(-1);
   assert.equal(old.content, 'a medias');

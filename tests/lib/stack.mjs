@@ -134,6 +134,11 @@ export async function startStack(o = {}) {
       const out = execFileSync('sqlite3', ['-readonly', '-json', '-cmd', '.timeout 5000', dbPath, query], { encoding: 'utf8' });
       return out.trim() ? JSON.parse(out) : [];
     },
+    // A write to the test's database, as an older version or an operator
+    // would leave it; it waits like sql() for a process still finishing.
+    write: (statement) => {
+      execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbPath, statement]);
+    },
     async stop() {
       const workers = workerPids(server.pid, conf);
       await new Promise((resolve) => {
