@@ -75,8 +75,9 @@ test('the limit is per user: B chats while A has three replies in flight; A may 
 test('a chat process killed outright: its reply becomes partial (with what was saved) when read, and frees its slot', async () => {
   const t = started(a, slow('me matan'));
   await t.seen;
-  await sleep(700); // a save or two
   const { message_id: id, conversation_id: conv } = t.meta();
+  // Until a save or two reached the database (every 300 ms).
+  await eventually(() => assert.match(message(id).content, /^tok1 tok2 /), 5000);
   const row = streamOf(id);
   assert.ok(row && row.pid > 0, 'the reply has its process on record');
   process.kill(row.pid, 'SIGKILL');
