@@ -114,27 +114,8 @@ void resp_json_text(struct req *r, int status, const char *body, size_t len)
 void resp_download(struct req *r, const char *content_type, const char *filename,
 		   const char *body, size_t len)
 {
-	if (r->responded) {
-		fprintf(stderr, "microchat %s: answer already sent, dropping a download\n", r->program);
-		return;
-	}
-	char name[128];
-	size_t n = 0;
-	for (const char *p = filename; *p && n < sizeof(name) - 1; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '.' || c == '_' || c == '-';
-		name[n++] = ok ? c : '-';
-	}
-	name[n] = '\0';
-	struct buf out;
-	buf_init(&out, 0);
-	send_head(r, 200, content_type, "no-store", &out);
-	buf_printf(&out, "Content-Disposition: attachment; filename=\"%s\"\r\n", name);
-	buf_printf(&out, "Content-Length: %zu\r\n\r\n", len);
-	buf_append(&out, body, len);
-	write_out(r, out.data, out.len, false);
-	buf_free(&out);
+	if (resp_download_begin(r, content_type, filename, len) == 0)
+		resp_body(r, body, len);
 }
 
 /* The 500 of an answer that could not be built: written from a constant,
@@ -195,11 +176,11 @@ void resp_retry_later(struct req *r, int64_t seconds, const char *too_many)
 	resp_error(r, 429, "rate_limited", "%s; try again in %lld seconds", too_many, (long long)seconds);
 }
 
-void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length)
+int resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length)
 {
 	if (r->responded) {
 		fprintf(stderr, "microchat %s: answer already sent, dropping a download\n", r->program);
-		return;
+		return -1;
 	}
 	char name[128];
 	size_t n = 0;
@@ -213,6 +194,7 @@ void resp_download_begin(struct req *r, const char *content_type, const char *fi
 	buf_printf(&out, "Content-Length: %zu\r\n\r\n", length);
 	write_out(r, out.data, out.len, false);
 	buf_free(&out);
+	return 0;
 }
 
 int resp_body(struct req *r, const void *data, size_t n)

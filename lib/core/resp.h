@@ -18,9 +18,7 @@ void resp_json_text(struct req *r, int status, const char *body, size_t len);
 /* A whole HTML page under its own Content-Security-Policy (which says who
  * may frame it). */
 void resp_html(struct req *r, int status, const char *csp, const char *body, size_t len);
-/* A file to save (export, backup): body as content_type, with a
- * Content-Disposition that names it filename (anything but
- * A-Z a-z 0-9 . _ - becomes '-'). */
+/* A whole file to save (export): resp_download_begin, then its body. */
 void resp_download(struct req *r, const char *content_type, const char *filename,
 		   const char *body, size_t len);
 /* The docs/API.md error envelope {"error": {"code", "message"}}. */
@@ -40,8 +38,9 @@ int resp_sse_ping(struct req *r);
 
 /* Start a download (status 200): its content type, the file name offered
  * (letters, digits, '.', '-' and '_' only; anything else becomes '_') and
- * its length in bytes; the body follows with resp_body. */
-void resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length);
+ * its length in bytes; the body follows with resp_body. -1 (and nothing
+ * sent) when an answer was sent already. */
+int resp_download_begin(struct req *r, const char *content_type, const char *filename, size_t length);
 /* Part of a download's body. Returns -1 once the client has gone. */
 int resp_body(struct req *r, const void *data, size_t n);
 
