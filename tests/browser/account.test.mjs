@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, ours, signedInPage } from '../lib/browser.mjs';
 
 let stack, browser, admin;
 before(async () => {
@@ -20,14 +20,7 @@ after(async () => {
   await stack?.stop();
 });
 
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
-
-async function withSession(token, url = '/') {
-  const { context, page, problems } = await strictPage(browser);
-  await context.addCookies([{ name: 'session', value: token, url: stack.url }]);
-  await page.goto(stack.url + url);
-  return { context, page, problems };
-}
+const withSession = (token, at = '/') => signedInPage(browser, stack.url, token, at);
 
 async function openAccountMenu(page) {
   const tools = page.getByTestId('tools-toggle');

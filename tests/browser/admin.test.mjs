@@ -11,13 +11,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register, uniqueName } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, ours, signedInPage } from '../lib/browser.mjs';
 import es from '../../htdocs/js/locales/es.js';
 import en from '../../htdocs/js/locales/en.js';
 
 let stack, browser, admin, bob, rules, initial;
 // A refusal the page shows on purpose is also logged by the browser itself.
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
 const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 const PROMPT = 'Eres el asistente de pruebas de la tienda.\nResponde en dos frases, con ñ y acentos: “sí”.';
 
@@ -41,9 +40,7 @@ const login = (user) => api(stack, '/cgi-bin/login', { form: { username: user.us
 
 // The admin page, its form filled from the server.
 async function adminPage(o) {
-  const s = await strictPage(browser, o);
-  await s.context.addCookies([{ name: 'session', value: admin.token, url: stack.url }]);
-  await s.page.goto(stack.url + '/admin.html');
+  const s = await signedInPage(browser, stack.url, admin.token, '/admin.html', o);
   await formFilled(s.page);
   return s;
 }

@@ -8,11 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register, uniqueName } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, ours } from '../lib/browser.mjs';
 
 let stack, browser, admin;
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
-
 before(async () => {
   stack = await startStack({ seed: true });
   browser = await launch();

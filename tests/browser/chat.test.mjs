@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { uniqueName } from '../lib/client.mjs';
-import { launch, strictPage, screenshotPath } from '../lib/browser.mjs';
+import { launch, strictPage, screenshotPath, ours } from '../lib/browser.mjs';
 
 let stack, browser;
 before(async () => {
@@ -16,10 +16,6 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-// Only problems that are ours: a 4xx/5xx the page provoked on purpose shows
-// up as a console error of the failed fetch, which we allow by URL.
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
 
 test('register, chat with a streamed Markdown reply, reload, switch model, log out', async () => {
   const { context, page, problems } = await strictPage(browser);

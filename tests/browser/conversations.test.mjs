@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startStack } from '../lib/stack.mjs';
 import { api, register } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, ours, chatPage } from '../lib/browser.mjs';
 
 let stack, browser;
 before(async () => {
@@ -20,15 +20,7 @@ after(async () => {
   await stack?.stop();
 });
 
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
-
-async function signedIn(user) {
-  const { context, page, problems } = await strictPage(browser);
-  await context.addCookies([{ name: 'session', value: user.token, url: stack.url }]);
-  await page.goto(stack.url + '/');
-  await page.getByTestId('composer-input').waitFor();
-  return { context, page, problems };
-}
+const signedIn = (user) => chatPage(browser, stack.url, user.token);
 
 const item = (page, id) => page.locator(`[data-testid="conversation-item"][data-id="${id}"]`);
 

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register, chatStream, eventually } from '../lib/client.mjs';
-import { launch, strictPage, screenshotPath } from '../lib/browser.mjs';
+import { launch, strictPage, screenshotPath, ours, signedInPage } from '../lib/browser.mjs';
 import { sqlRead, recordedRequests } from '../lib/ops.mjs';
 import { useShopAssistant, SHOP_ASSISTANT } from '../lib/shop.mjs';
 
@@ -16,8 +16,6 @@ let expected;
 
 const CHARTS = ['messages', 'latency', 'first-token', 'tokens', 'models', 'intents', 'products', 'errors'];
 // A refused fetch (the 401 of an anonymous visit) is logged by the browser itself.
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
-
 before(async () => {
   stack = await startStack({ seed: true, emulator: { delayMs: 10 } });
   browser = await launch();
@@ -46,11 +44,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function signedIn(user, o) {
-  const s = await strictPage(browser, o);
-  await s.context.addCookies([{ name: 'session', value: user.token, url: stack.url }]);
-  return s;
-}
+const signedIn = (user, o) => signedInPage(browser, stack.url, user.token, null, o);
 
 // What Chart.js holds for a canvas: its type and the sum of its first series.
 function chartData(page, name) {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { register, sleep } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, ours, chatPage } from '../lib/browser.mjs';
 
 let stack, browser;
 before(async () => {
@@ -18,17 +18,10 @@ after(async () => {
   await stack?.stop();
 });
 
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
 const emu = (body) => fetch(`${stack.emulators[0].url}/__emulator/config`, {
   method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
-async function signedIn(user) {
-  const { context, page, problems } = await strictPage(browser);
-  await context.addCookies([{ name: 'session', value: user.token, url: stack.url }]);
-  await page.goto(stack.url + '/');
-  await page.getByTestId('composer-input').waitFor();
-  return { context, page, problems };
-}
+const signedIn = (user) => chatPage(browser, stack.url, user.token);
 
 const replies = (page) => page.locator('[data-testid="message"][data-role="assistant"]');
 const questions = (page) => page.locator('[data-testid="message"][data-role="user"]');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../lib/stack.mjs';
 import { api } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, ours } from '../lib/browser.mjs';
 import { loadSeed } from '../lib/seed.mjs';
 
 const seed = loadSeed();
@@ -28,8 +28,6 @@ after(async () => {
 });
 
 // A refused fetch the page provoked on purpose is logged by the browser itself.
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
-
 test('open, become the admin, chat, check and import a price list, download a backup', async () => {
   const { context, page, problems } = await strictPage(browser, { acceptDownloads: true });
   await page.goto(`${stack.url}/`);

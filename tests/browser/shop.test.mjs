@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register, uniqueName } from '../lib/client.mjs';
 import { useShopAssistant } from '../lib/shop.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, ours } from '../lib/browser.mjs';
 import { loadSeed } from '../lib/seed.mjs';
 
 const seed = loadSeed();
@@ -24,8 +24,6 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
 
 async function registerIn(page) {
   await page.goto(stack.url + '/');

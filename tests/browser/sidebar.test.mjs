@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { api, register } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, signedInPage } from '../lib/browser.mjs';
 
 let stack, browser;
 before(async () => {
@@ -23,9 +23,7 @@ test('more than one page of conversations: the rest load on demand, none twice',
     const r = await api(stack, '/cgi-bin/chat', { token: u.token, form: { message: `tema número ${i}` } });
     assert.equal(r.status, 200);
   }
-  const { context, page } = await strictPage(browser);
-  await context.addCookies([{ name: 'session', value: u.token, url: stack.url }]);
-  await page.goto(stack.url + '/');
+  const { context, page } = await signedInPage(browser, stack.url, u.token, '/');
   const items = page.getByTestId('conversation-item');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-item"]').length === 50);
   await page.getByTestId('load-more').click();

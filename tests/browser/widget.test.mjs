@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startStack, freePort, ROOT } from '../lib/stack.mjs';
 import { api, register } from '../lib/client.mjs';
-import { launch, strictPage } from '../lib/browser.mjs';
+import { launch, strictPage, signedInPage } from '../lib/browser.mjs';
 import { sqlRead } from '../lib/ops.mjs';
 import es from '../../htdocs/js/locales/es.js';
 import en from '../../htdocs/js/locales/en.js';
@@ -151,9 +151,7 @@ test('a site that is not listed cannot frame it; the rest of microchat is never 
 });
 
 test('the visits show on the dashboard, apart from members', async () => {
-  const { context, page, problems } = await strictPage(browser);
-  await context.addCookies([{ name: 'session', value: admin.token, url: stack.url }]);
-  await page.goto(stack.url + '/dashboard.html');
+  const { context, page, problems } = await signedInPage(browser, stack.url, admin.token, '/dashboard.html');
   const visitors = page.getByTestId('audience-visitors');
   await visitors.locator('[data-field="sessions"]').filter({ hasText: /^[1-9]/ }).waitFor();
   const stats = (await api(stack, '/cgi-bin/stats', { token: admin.token })).json;

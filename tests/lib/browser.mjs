@@ -37,3 +37,23 @@ export async function strictPage(browser, o = {}) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   return { context, page, problems };
 }
+
+// Only problems that are ours: a 4xx/5xx the page provoked on purpose shows
+// up as a console error of the failed fetch, which we allow by URL.
+export const ours = (problems) => problems.filter((p) => !/Failed to load resource/.test(p));
+
+// A strict page signed in with a session token, opened at `at` (a path of
+// the site; none: not opened yet).
+export async function signedInPage(browser, url, token, at = null, o = {}) {
+  const s = await strictPage(browser, o);
+  await s.context.addCookies([{ name: 'session', value: token, url }]);
+  if (at !== null) await s.page.goto(url + at);
+  return s;
+}
+
+// The chat page of a signed-in user, once its composer is there.
+export async function chatPage(browser, url, token) {
+  const s = await signedInPage(browser, url, token, '/');
+  await s.page.getByTestId('composer-input').waitFor();
+  return s;
+}
