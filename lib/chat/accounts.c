@@ -16,13 +16,6 @@
 #define ACCOUNTS_SQL_COLUMNS "id, username, role, disabled, created_at, last_login_at, " \
 	"quota_messages_per_day, quota_tokens_per_day, must_change_password"
 
-struct account {
-	int64_t id;
-	const char *username;
-	const char *role;
-	int disabled;
-};
-
 /* ---- names, registration, login ---- */
 
 bool accounts_name_valid(const char *name)
@@ -184,11 +177,10 @@ static json_t *account_json(struct db *db, int64_t id)
 	return out;
 }
 
-/* 1 found, 0 not, -1 error. */
-static int load(struct db *db, struct arena *a, int64_t id, struct account *acc)
+int accounts_load(struct db *db, struct arena *a, int64_t id, struct account *acc)
 {
-	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled FROM users WHERE id = ?1 AND guest = 0",
-				    "I", id);
+	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled, coalesce(quota_messages_per_day, -1), "
+				    "coalesce(quota_tokens_per_day, -1) FROM users WHERE id = ?1 AND guest = 0", "I", id);
 	if (!st)
 		return -1;
 	int rc = db_step(st);
@@ -197,6 +189,8 @@ static int load(struct db *db, struct arena *a, int64_t id, struct account *acc)
 		acc->username = db_col_text(a, st, 0);
 		acc->role = db_col_text(a, st, 1);
 		acc->disabled = sqlite3_column_int(st, 2);
+		acc->messages = sqlite3_column_int64(st, 3);
+		acc->tokens = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -207,12 +201,13 @@ static bool active_admin(const char *role, int disabled)
 	return strcmp(role, "admin") == 0 && !disabled;
 }
 
-/* 1 when another account than id is an active administrator, 0 if none, -1 on error. */
-static int another_admin(struct db *db, int64_t id)
+int accounts_is_last_admin(struct db *db, int64_t user_id)
 {
-	int64_t n = 0;
-	return db_int(db, &n, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1",
-		      "I", id) < 0 ? -1 : n > 0;
+	int64_t others = 0;
+	if (db_int(db, &others, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1",
+		   "I", user_id) < 0)
+		return -1;
+	return others == 0;
 }
 
 static int set_disabled(struct db *db, struct arena *a, const struct req_user *actor,
@@ -248,14 +243,14 @@ static enum accounts_result apply(struct db *db, struct arena *a, const struct r
 				  int64_t user_id, int disabled, const char *role)
 {
 	struct account acc;
-	int rc = load(db, a, user_id, &acc);
+	int rc = accounts_load(db, a, user_id, &acc);
 	if (rc <= 0)
 		return rc < 0 ? ACCOUNTS_ERROR : ACCOUNTS_NOT_FOUND;
 	int new_disabled = disabled < 0 ? acc.disabled : disabled;
 	const char *new_role = role ? role : acc.role;
 	if (active_admin(acc.role, acc.disabled) && !active_admin(new_role, new_disabled)) {
-		rc = another_admin(db, user_id);
-		if (rc <= 0)
+		rc = accounts_is_last_admin(db, user_id);
+		if (rc != 0)
 			return rc < 0 ? ACCOUNTS_ERROR : ACCOUNTS_LAST_ADMIN;
 	}
 	if (new_disabled != acc.disabled && set_disabled(db, a, actor, &acc, new_disabled) < 0)

@@ -26,6 +26,22 @@ enum accounts_result {
 	ACCOUNTS_ERROR,      /* database error, logged */
 };
 
+/* A member's account as the administrators' changes read it. */
+struct account {
+	int64_t id;
+	const char *username; /* in the arena given to accounts_load */
+	const char *role;
+	int disabled;
+	int64_t messages, tokens; /* its own daily quota; -1: the setting's */
+};
+
+/* A member's account (never a visitor's) by id, read inside the caller's
+ * transaction: 1 found, 0 not, -1 error. */
+int accounts_load(struct db *db, struct arena *a, int64_t id, struct account *acc);
+/* 1 when no active administrator but user_id would be left, 0 if another
+ * one is, -1 on error. */
+int accounts_is_last_admin(struct db *db, int64_t user_id);
+
 /* A username: 3 to 32 of A-Z a-z 0-9 _ . - */
 bool accounts_name_valid(const char *name);
 /* The key a name is unique under (ASCII letters folded to lower case). */

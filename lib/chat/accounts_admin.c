@@ -10,55 +10,18 @@
 #include <sodium.h>
 #include <string.h>
 
-struct target {
-	int64_t id;
-	const char *username;
-	const char *role;
-	int disabled;
-	int64_t messages, tokens; /* the account's own quota; -1: the setting's */
-};
-
-/* 1 found, 0 not, -1 error. */
-static int load(struct db *db, struct arena *a, int64_t id, struct target *t)
-{
-	sqlite3_stmt *st = db_query(db, "SELECT username, role, disabled, coalesce(quota_messages_per_day, -1), "
-				    "coalesce(quota_tokens_per_day, -1) FROM users WHERE id = ?1 AND guest = 0", "I", id);
-	if (!st)
-		return -1;
-	int rc = db_step(st);
-	if (rc == SQLITE_ROW) {
-		t->id = id;
-		t->username = db_col_text(a, st, 0);
-		t->role = db_col_text(a, st, 1);
-		t->disabled = sqlite3_column_int(st, 2);
-		t->messages = sqlite3_column_int64(st, 3);
-		t->tokens = sqlite3_column_int64(st, 4);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-int accounts_is_last_admin(struct db *db, int64_t user_id)
-{
-	int64_t others = 0;
-	if (db_int(db, &others, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1",
-		   "I", user_id) < 0)
-		return -1;
-	return others == 0;
-}
-
 /* The change in one transaction (BEGIN IMMEDIATE: two administrators
  * deleting each other are served one after the other). */
 typedef enum accounts_result (*change_fn)(struct db *db, struct arena *a, const struct req_user *actor,
-					  const struct target *t, void *ctx);
+					  const struct account *t, void *ctx);
 
 static enum accounts_result in_transaction(struct db *db, struct arena *a, const struct req_user *actor,
 					   int64_t user_id, change_fn fn, void *ctx)
 {
 	if (db_begin(db) < 0)
 		return ACCOUNTS_ERROR;
-	struct target t;
-	int rc = load(db, a, user_id, &t);
+	struct account t;
+	int rc = accounts_load(db, a, user_id, &t);
 	enum accounts_result res = rc < 0 ? ACCOUNTS_ERROR : rc == 0 ? ACCOUNTS_NOT_FOUND : fn(db, a, actor, &t, ctx);
 	if (res != ACCOUNTS_OK) {
 		db_rollback(db);
@@ -89,7 +52,7 @@ static void temp_password(char out[ACCOUNTS_TEMP_PASSWORD_LEN + 4])
 }
 
 static enum accounts_result reset(struct db *db, struct arena *a, const struct req_user *actor,
-				  const struct target *t, void *ctx)
+				  const struct account *t, void *ctx)
 {
 	const char *hash = ctx;
 	if (db_exec(db, "UPDATE users SET password_hash = ?2, must_change_password = 1 WHERE id = ?1",
@@ -118,7 +81,7 @@ enum accounts_result accounts_reset_password(struct db *db, struct arena *a, con
 /* ---- delete ---- */
 
 static enum accounts_result delete_it(struct db *db, struct arena *a, const struct req_user *actor,
-				      const struct target *t, void *ctx)
+				      const struct account *t, void *ctx)
 {
 	(void)ctx;
 	if (strcmp(t->role, "admin") == 0 && !t->disabled) {
@@ -155,7 +118,7 @@ static const char *limit_text(struct arena *a, int64_t messages, int64_t tokens)
 }
 
 static enum accounts_result set_quota(struct db *db, struct arena *a, const struct req_user *actor,
-				      const struct target *t, void *ctx)
+				      const struct account *t, void *ctx)
 {
 	const struct quota_change *q = ctx;
 	if (db_exec(db, "UPDATE users SET quota_messages_per_day = nullif(?2, -1), "

@@ -17,10 +17,6 @@ struct req_user;
 
 #define ACCOUNTS_TEMP_PASSWORD_LEN 16
 
-/* 1 when no active administrator but user_id would be left, 0 if another
- * one is, -1 on error. */
-int accounts_is_last_admin(struct db *db, int64_t user_id);
-
 /* A new temporary password (shown once: *password, arena), the account's
  * sessions ended, the change forced at its next login. */
 enum accounts_result accounts_reset_password(struct db *db, struct arena *a, const struct req_user *actor,
