@@ -295,6 +295,17 @@ static void sweep(const struct conf *c, const char *dir, const char *gen, long m
 		cache_usage_add(root, -removed);
 }
 
+/* A sweep outside a store: under the writers' lock, so that no recount
+ * runs meanwhile (see cache_usage.h). */
+static void sweep_between_stores(const struct conf *c, const char *dir, const char *gen,
+				 long max_age_s)
+{
+	char root[CACHE_ROOT_MAX];
+	int writers = cache_root(c, root) == 0 ? cache_usage_enter(root) : -1;
+	sweep(c, dir, gen, max_age_s);
+	cache_usage_leave(writers);
+}
+
 /* The age past which sweep removes a file of a scope: no entry outlives
  * cache_max_age_s, and a temporary file gets at least CACHE_TMP_STALE_S. */
 static long sweep_age(const struct conf *c)
@@ -331,28 +342,24 @@ static void recount(const struct conf *c, const char *root)
 	cache_usage_set(root, kept);
 }
 
-/* Room for n more bytes under cache_max_mb: 0, or -1 (not kept). */
-static int make_room(const struct conf *c, long long n)
+/* Room for n more bytes under cache_max_mb: 0, or -1 (not kept). The
+ * caller holds the writers' lock shared (cache_usage_enter). */
+static int make_room(const struct conf *c, const char *root, int writers, long long n)
 {
-	char root[CACHE_ROOT_MAX];
 	long long cap = (long long)c->cache_max_mb << 20;
 	bool due;
-	if (cache_root(c, root) < 0)
-		return -1;
 	if (cache_usage_reserve(root, cap, n, &due) == 0)
 		return 0;
 	if (!due)
 		return -1;
+	/* Alone while counting: no store or sweep between what the recount
+	 * reads and the count it sets. */
+	if (cache_usage_alone(writers, true) < 0)
+		return -1;
 	recount(c, root);
+	if (cache_usage_alone(writers, false) < 0)
+		return -1;
 	return cache_usage_reserve(root, cap, n, &due);
-}
-
-/* An entry that was not written after all, or that a new one replaced. */
-static void unreserve(const struct conf *c, long long n)
-{
-	char root[CACHE_ROOT_MAX];
-	if (n > 0 && cache_root(c, root) == 0)
-		cache_usage_add(root, -n);
 }
 
 char *cache_get(const struct conf *c, const struct cache_scope *s, const char *key,
@@ -393,23 +400,32 @@ char *cache_get(const struct conf *c, const struct cache_scope *s, const char *k
 void cache_put(const struct conf *c, const struct cache_scope *s, const char *key,
 	       const char *body, size_t len, int64_t ttl_ms)
 {
-	char path[CACHE_PATH_MAX], head[32];
-	if (!cache_on(c) || len > CACHE_ENTRY_MAX - sizeof(head) || entry_path(s, key, path) < 0)
+	char path[CACHE_PATH_MAX], head[32], root[CACHE_ROOT_MAX];
+	if (!cache_on(c) || len > CACHE_ENTRY_MAX - sizeof(head) || entry_path(s, key, path) < 0 ||
+	    cache_root(c, root) < 0)
 		return;
 	int64_t max = (int64_t)c->cache_max_age_s * 1000;
 	int64_t expires = util_now_ms() + (ttl_ms > 0 && ttl_ms < max ? ttl_ms : max);
 	int hn = snprintf(head, sizeof(head), "%lld\n", (long long)expires);
 	long long size = (long long)hn + (long long)len;
-	if (make_room(c, size) < 0)
+	int writers = cache_usage_enter(root);
+	if (writers < 0)
+		return; /* what cannot be counted is not kept */
+	if (make_room(c, root, writers, size) < 0) {
+		cache_usage_leave(writers);
 		return; /* the cache is full: the answer is simply not kept */
+	}
 	struct stat old;
 	long long replaced = stat(path, &old) == 0 ? (long long)old.st_size : 0;
 	char *data = xmalloc((size_t)size);
 	memcpy(data, head, (size_t)hn);
 	memcpy(data + hn, body, len);
-	unreserve(c, replace_file(s->dir, path, data, (size_t)size) == 0 ? replaced : size);
+	long long back = replace_file(s->dir, path, data, (size_t)size) == 0 ? replaced : size;
+	if (back > 0)
+		cache_usage_add(root, -back);
 	free(data);
 	sweep_sometimes(c, s->dir, s->gen);
+	cache_usage_leave(writers);
 }
 
 void cache_bump(const struct conf *c, int64_t user_id)
@@ -423,7 +439,7 @@ void cache_bump(const struct conf *c, int64_t user_id)
 		return; /* nothing was ever cached for this scope */
 	new_gen(gen);
 	if (replace_file(dir, path, gen, CACHE_GEN_LEN) == 0) {
-		sweep(c, dir, gen, sweep_age(c));
+		sweep_between_stores(c, dir, gen, sweep_age(c));
 		return;
 	}
 	/* Without a generation no entry is read and the next reader makes a
@@ -432,7 +448,7 @@ void cache_bump(const struct conf *c, int64_t user_id)
 		fprintf(stderr, "microchat cache: cannot renew %s (%s): remove %s by hand\n",
 			path, strerror(errno), dir);
 	else
-		sweep(c, dir, "-", CACHE_TMP_STALE_S); /* "-" starts no generation: every entry goes */
+		sweep_between_stores(c, dir, "-", CACHE_TMP_STALE_S); /* "-" starts no generation: every entry goes */
 }
 
 static int token_path(const struct conf *c, const char *token_hash, char out[CACHE_PATH_MAX])

@@ -87,6 +87,36 @@ void cache_usage_add(const char *root, long long delta)
 	close(fd);
 }
 
+int cache_usage_enter(const char *root)
+{
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/writers", root);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_SH) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int cache_usage_alone(int writers, bool alone)
+{
+	/* Let go first: two processes turning shared into alone at once must
+	 * not wait for each other. Only the one that claimed the recount asks
+	 * (cache_usage_reserve), so the wait is for the stores under way. */
+	if (flock(writers, LOCK_UN) < 0)
+		return -1;
+	return flock(writers, alone ? LOCK_EX : LOCK_SH);
+}
+
+void cache_usage_leave(int writers)
+{
+	if (writers >= 0)
+		close(writers);
+}
+
 void cache_usage_set(const char *root, long long bytes)
 {
 	int fd = usage_lock(root);
