@@ -296,7 +296,8 @@ static void sweep(const struct conf *c, const char *dir, const char *gen, long m
 }
 
 /* A sweep outside a store: under the writers' lock, so that no recount
- * runs meanwhile (see cache_usage.h). */
+ * runs meanwhile (see cache_usage.h). Without the lock it sweeps all the
+ * same: stale entries must go, and a recount corrects the count later. */
 static void sweep_between_stores(const struct conf *c, const char *dir, const char *gen,
 				 long max_age_s)
 {

@@ -16,19 +16,26 @@ struct usage {
 	bool known;   /* the file had a count */
 };
 
-/* The usage file, opened and locked (closing it unlocks), or -1. */
-static int usage_lock(const char *root)
+/* A file of the cache folder, opened (created if need be) and locked with
+ * flock's how (closing it unlocks): its descriptor, or -1. */
+static int open_locked(const char *root, const char *name, int flags, int how)
 {
 	char path[1100];
-	snprintf(path, sizeof(path), "%s/usage", root);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	int fd = open(path, flags | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_EX) < 0) {
+	if (flock(fd, how) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/* The usage file, opened and locked alone, or -1. */
+static int usage_lock(const char *root)
+{
+	return open_locked(root, "usage", O_RDWR, LOCK_EX);
 }
 
 static void usage_read(int fd, struct usage *u)
@@ -89,16 +96,7 @@ void cache_usage_add(const char *root, long long delta)
 
 int cache_usage_enter(const char *root)
 {
-	char path[1100];
-	snprintf(path, sizeof(path), "%s/writers", root);
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	if (flock(fd, LOCK_SH) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return open_locked(root, "writers", O_RDONLY, LOCK_SH);
 }
 
 int cache_usage_alone(int writers, bool alone)
